@@ -1,0 +1,325 @@
+package dev.ferry.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.ferry.storage.CancelSignal;
+import dev.ferry.storage.ListPage;
+import dev.ferry.storage.ObjectRef;
+import dev.ferry.storage.ObjectSummary;
+import dev.ferry.storage.StoreException;
+import dev.ferry.storage.s3.S3Store;
+import dev.ferry.transfer.Download;
+import dev.ferry.transfer.DownloadRequest;
+import dev.ferry.transfer.DownloadResult;
+import dev.ferry.transfer.PartPlan;
+import dev.ferry.transfer.SafePaths;
+import dev.ferry.transfer.TransferState;
+import dev.ferry.transfer.checkpoint.CheckpointFiles;
+import dev.ferry.transfer.limit.RateLimiter;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "download", sortOptions = false,
+        description = {"Download an object (or every object under a prefix) in parallel ranged parts, resumably.",
+                "Run the same command again to resume after an interruption."},
+        footer = {"", "Examples:",
+                "  ferry download s3://bucket/big.iso",
+                "  ferry download s3://bucket/big.iso ~/Downloads/ --connections 16 --limit 20MiB/s",
+                "  ferry download s3://bucket/photos/ ./photos --endpoint http://127.0.0.1:9000",
+                "",
+                "Exit codes: 0 done, 1 failed, 2 bad usage or input, 3 paused (checkpoint kept; Ctrl-C pauses)."})
+public final class DownloadCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "s3://bucket/key, or s3://bucket/prefix/ for many objects")
+    String source;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DEST",
+            description = "A file, or an existing folder (default: the current folder)")
+    Path dest;
+
+    @Mixin
+    StoreOptions store = new StoreOptions();
+
+    @Option(names = "--part-size", paramLabel = "SIZE", description = "Part size, 5MiB to 5GiB (default: 20MiB)")
+    String partSize = "20MiB";
+
+    @Option(names = "--connections", paramLabel = "N", description = "Parallel connections, 1 to 1000 (default: 8)")
+    int connections = PartPlan.DEFAULT_CONNECTIONS;
+
+    @Option(names = "--limit", paramLabel = "RATE", description = "Bandwidth limit, e.g. 10MiB/s (0 = unlimited)")
+    String limit = "0";
+
+    @ArgGroup(exclusive = true)
+    CheckpointChoice checkpoint = new CheckpointChoice();
+
+    static final class CheckpointChoice {
+        @Option(names = "--checkpoint", paramLabel = "FILE", description = "Checkpoint file (default: under $FERRY_HOME/checkpoints)")
+        Path file;
+
+        @Option(names = "--no-checkpoint", description = "Keep no checkpoint (an interrupted download starts over)")
+        boolean none;
+    }
+
+    @Option(names = "--version-id", paramLabel = "ID", description = "Download this version of the object")
+    String versionId;
+
+    @Option(names = "--overwrite", description = "Replace an existing destination file")
+    boolean overwrite;
+
+    @Option(names = {"-r", "--recursive"}, description = "Download every object under SOURCE as a prefix")
+    boolean recursive;
+
+    @Option(names = "--objects", paramLabel = "N", description = "Objects downloaded at once under a prefix (default: 4)")
+    int objects = 4;
+
+    @Option(names = "--json", description = "Print JSON lines: progress (at most 4 a second), events, the result")
+    boolean json;
+
+    @Option(names = "--cancel", description = "Discard this transfer's checkpoint and partial file")
+    boolean cancel;
+
+    private final Map<String, String> env;
+    private final List<Download> running = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+
+    public DownloadCommand() {
+        this(System.getenv());
+    }
+
+    DownloadCommand(Map<String, String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() {
+        S3Uri uri = S3Uri.parse(source);
+        long part = Sizes.parseSize(partSize);
+        if (part < PartPlan.MIN_PART_SIZE || part > PartPlan.MAX_PART_SIZE) {
+            throw new UsageException("--part-size must be between 5MiB and 5GiB");
+        }
+        if (connections < 1 || connections > PartPlan.MAX_CONNECTIONS) {
+            throw new UsageException("--connections must be between 1 and " + PartPlan.MAX_CONNECTIONS);
+        }
+        if (objects < 1 || objects > 64) {
+            throw new UsageException("--objects must be between 1 and 64");
+        }
+        long rate = Sizes.parseRate(limit);
+        boolean prefixMode = recursive || uri.isPrefix();
+        if (prefixMode && (checkpoint.file != null || cancel || versionId != null)) {
+            throw new UsageException("--checkpoint, --cancel and --version-id work on one object, not a prefix");
+        }
+        StoreOptions.Resolved where = store.resolve(env, !cancel);
+        PrintStream out = System.out;
+        if (prefixMode) {
+            return downloadPrefix(uri, where, part, rate);
+        }
+        DownloadRequest request = singleRequest(uri, where, part, rate);
+        if (cancel) {
+            return cancelTransfer(request, out);
+        }
+        try (S3Store s3 = store.open(where, connections)) {
+            RateLimiter global = RateLimiter.unlimited();
+            TransferPrinter printer = new TransferPrinter(TransferPrinter.modeFor(json, false), uri.toString(), out,
+                    System.err);
+            Download download = new Download(s3, request, global, printer);
+            running.add(download);
+            Signals.onStop(this::pauseAll);
+            long t0 = System.nanoTime();
+            DownloadResult result = download.run();
+            printer.printResult(result, System.nanoTime() - t0);
+            return exitCode(result);
+        }
+    }
+
+    private DownloadRequest singleRequest(S3Uri uri, StoreOptions.Resolved where, long part, long rate) {
+        ObjectRef ref = new ObjectRef(uri.bucket(), uri.key(), versionId);
+        String fileName = SafePaths.safeSegment(ref.fileName(), false);
+        Path target;
+        if (dest == null) {
+            target = Path.of("").toAbsolutePath().resolve(fileName);
+        } else if (Files.isDirectory(dest) || dest.toString().endsWith("/")) {
+            target = dest.toAbsolutePath().resolve(fileName);
+        } else {
+            target = dest.toAbsolutePath();
+        }
+        Path cp = checkpoint.none ? null : checkpoint.file != null ? checkpoint.file.toAbsolutePath()
+                : CheckpointFiles.defaultDownloadCheckpoint(where.endpointId(), ref.bucket(), ref.key(),
+                ref.versionId(), target);
+        return DownloadRequest.of(ref, target).withPartSize(part).withConnections(connections).withCheckpoint(cp)
+                .withOverwrite(overwrite).withRateLimit(rate);
+    }
+
+    private int cancelTransfer(DownloadRequest request, PrintStream out) {
+        try {
+            boolean removed = Download.discard(request);
+            out.println(removed ? "discarded the checkpoint and partial file of " + source
+                    : "nothing to cancel for " + source);
+            return 0;
+        } catch (IOException e) {
+            throw new UsageException("cannot remove the partial download: " + e.getMessage());
+        }
+    }
+
+    private void pauseAll() {
+        stopping.set(true);
+        for (Download d : running) {
+            d.pause();
+        }
+    }
+
+    static int exitCode(DownloadResult r) {
+        return switch (r.state()) {
+            case COMPLETED -> 0;
+            case PAUSED -> 3;
+            case FAILED -> r.failureKind() == DownloadResult.FailureKind.INPUT ? 2 : 1;
+            default -> 1;
+        };
+    }
+
+    // ------------------------------------------------------------------ prefix
+
+    private int downloadPrefix(S3Uri uri, StoreOptions.Resolved where, long part, long rate) {
+        String prefix = uri.key();
+        Path root = (dest == null ? Path.of("") : dest).toAbsolutePath().normalize();
+        try {
+            if (Files.exists(root) && !Files.isDirectory(root)) {
+                throw new UsageException("destination is not a folder: " + root);
+            }
+            if (!Files.isDirectory(root.getParent() == null ? root : root.getParent())) {
+                throw new UsageException("destination folder does not exist: " + root.getParent());
+            }
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UsageException("cannot create destination folder " + root + ": " + e.getMessage());
+        }
+        int maxConnections = Math.max(connections, 1) * objects;
+        try (S3Store s3 = store.open(where, Math.min(maxConnections, 256))) {
+            List<ObjectSummary> found = listAll(s3, uri.bucket(), prefix);
+            Signals.onStop(this::pauseAll);
+            RateLimiter global = RateLimiter.unlimited().child(rate);
+            ConcurrentLinkedQueue<ObjectSummary> queue = new ConcurrentLinkedQueue<>(found);
+            List<DownloadResult> results = new CopyOnWriteArrayList<>();
+            List<String> problems = new CopyOnWriteArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < Math.min(objects, Math.max(1, found.size())); i++) {
+                Thread t = new Thread(() -> {
+                    ObjectSummary o;
+                    while (!stopping.get() && (o = queue.poll()) != null) {
+                        downloadOne(s3, where, uri.bucket(), prefix, root, o, part, global, results, problems);
+                    }
+                }, "ferry-objects-" + i);
+                threads.add(t);
+                t.start();
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            return summarize(found.size(), results, problems, !queue.isEmpty());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 3;
+        } catch (StoreException e) {
+            System.err.println("ferry: error: " + e.getMessage());
+            return e.isServerError() && e.httpStatus() < 500 ? 2 : 1;
+        } catch (IOException e) {
+            System.err.println("ferry: error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static List<ObjectSummary> listAll(S3Store s3, String bucket, String prefix) throws IOException {
+        List<ObjectSummary> all = new ArrayList<>();
+        String token = null;
+        CancelSignal never = new CancelSignal();
+        do {
+            ListPage page = s3.list(bucket, prefix, null, token, 1000, never);
+            all.addAll(page.objects());
+            token = page.nextToken();
+        } while (token != null);
+        return all;
+    }
+
+    private void downloadOne(S3Store s3, StoreOptions.Resolved where, String bucket, String prefix, Path root,
+                             ObjectSummary o, long part, RateLimiter global, List<DownloadResult> results,
+                             List<String> problems) {
+        String label = "s3://" + bucket + "/" + o.key();
+        Path target;
+        try {
+            target = SafePaths.resolve(root, o.key().substring(prefix.length()));
+            if (target == null) {
+                return; // a folder marker
+            }
+            Files.createDirectories(target.getParent());
+            if (!target.getParent().toRealPath().startsWith(root.toRealPath())) {
+                throw new IOException("its folder leads outside " + root);
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            problems.add(label + ": skipped, " + e.getMessage());
+            System.err.println("ferry: error: " + label + ": skipped, " + e.getMessage());
+            return;
+        }
+        ObjectRef ref = ObjectRef.of(bucket, o.key());
+        Path cp = checkpoint.none ? null : CheckpointFiles.defaultDownloadCheckpoint(where.endpointId(), bucket,
+                o.key(), null, target);
+        if (!overwrite && Files.isRegularFile(target) && (cp == null || !Files.exists(cp))) {
+            try {
+                if (Files.size(target) == o.size()) {
+                    if (!json) {
+                        System.out.println(label + " -> " + target + "  already there, skipped");
+                    }
+                    return;
+                }
+            } catch (IOException ignored) {
+                // fall through: the download reports the conflict
+            }
+        }
+        DownloadRequest request = DownloadRequest.of(ref, target).withPartSize(part).withConnections(connections)
+                .withCheckpoint(cp).withOverwrite(overwrite);
+        TransferPrinter printer = new TransferPrinter(TransferPrinter.modeFor(json, true), label, System.out,
+                System.err);
+        Download d = new Download(s3, request, global, printer);
+        running.add(d);
+        if (stopping.get()) {
+            d.pause();
+        }
+        long t0 = System.nanoTime();
+        DownloadResult r = d.run();
+        running.remove(d);
+        printer.printResult(r, System.nanoTime() - t0);
+        results.add(r);
+    }
+
+    private int summarize(int total, List<DownloadResult> results, List<String> problems, boolean leftOver) {
+        long ok = results.stream().filter(DownloadResult::succeeded).count();
+        boolean paused = leftOver || results.stream().anyMatch(r -> r.state() == TransferState.PAUSED);
+        List<DownloadResult> failed = results.stream().filter(r -> r.state() == TransferState.FAILED).toList();
+        if (!json) {
+            System.err.printf("ferry: %d of %d objects downloaded%s%s%n", ok, total,
+                    failed.isEmpty() && problems.isEmpty() ? "" : ", " + (failed.size() + problems.size()) + " failed",
+                    paused ? ", paused (run again to resume)" : "");
+        }
+        if (!failed.isEmpty() || !problems.isEmpty()) {
+            boolean allInput = problems.isEmpty()
+                    && failed.stream().allMatch(r -> r.failureKind() == DownloadResult.FailureKind.INPUT);
+            return allInput ? 2 : 1;
+        }
+        return paused ? 3 : 0;
+    }
+}

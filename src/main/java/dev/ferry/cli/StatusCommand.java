@@ -1,0 +1,86 @@
+package dev.ferry.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.ferry.transfer.checkpoint.CheckpointFiles;
+import dev.ferry.transfer.checkpoint.DownloadCheckpoint;
+import dev.ferry.transfer.checkpoint.FerryHome;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "status", description = "List resumable transfers (their checkpoints) and how far they got.")
+public final class StatusCommand implements Callable<Integer> {
+    @Option(names = "--json", description = "One JSON object per line")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Path dir = FerryHome.checkpoints();
+        List<Path> files = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().forEach(files::add);
+            } catch (IOException e) {
+                System.err.println("ferry: error: cannot read " + dir + ": " + e.getMessage());
+                return 1;
+            }
+        }
+        if (files.isEmpty() && !json) {
+            System.out.println("no resumable transfers in " + dir);
+        }
+        for (Path f : files) {
+            show(f);
+        }
+        return 0;
+    }
+
+    private void show(Path f) {
+        DownloadCheckpoint cp;
+        try {
+            cp = CheckpointFiles.read(f, DownloadCheckpoint.class);
+        } catch (IOException | RuntimeException e) {
+            cp = null;
+        }
+        if (cp == null || cp.problem() != null) {
+            if (json) {
+                ObjectNode n = Json.object("unreadable");
+                n.put("checkpoint", f.toString());
+                Json.print(System.out, n);
+            } else {
+                System.out.println("unreadable checkpoint " + f + " (it is discarded when its transfer runs again)");
+            }
+            return;
+        }
+        String source = "s3://" + cp.source().bucket() + "/" + cp.source().key();
+        long done = cp.completedBytes();
+        long total = cp.expectedLength();
+        long partsDone = cp.parts().stream().filter(DownloadCheckpoint.Part::isDone).count();
+        if (json) {
+            ObjectNode n = Json.object("download");
+            n.put("source", source);
+            n.put("endpoint", cp.source().endpoint());
+            n.put("destination", cp.destination());
+            n.put("done", done);
+            n.put("total", total);
+            n.put("partsDone", partsDone);
+            n.put("partsTotal", cp.parts().size());
+            n.put("updated", cp.updated());
+            n.put("checkpoint", f.toString());
+            Json.print(System.out, n);
+        } else {
+            double pct = total == 0 ? 100 : 100.0 * done / total;
+            System.out.printf(Locale.ROOT, "%5.1f%%  %s / %s  %s -> %s  (%d/%d parts, updated %s)%n    checkpoint %s%n",
+                    pct, Sizes.format(done), Sizes.format(total), source, cp.destination(), partsDone,
+                    cp.parts().size(), cp.updated(), f);
+        }
+    }
+}

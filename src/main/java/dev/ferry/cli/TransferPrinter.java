@@ -1,0 +1,154 @@
+package dev.ferry.cli;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.ferry.transfer.DownloadResult;
+import dev.ferry.transfer.event.Progress;
+import dev.ferry.transfer.event.TransferEvent;
+import dev.ferry.transfer.event.TransferListener;
+
+/**
+ * Shows one transfer: a live progress line on a terminal, JSON lines with {@code --json}, and only
+ * decisions and problems otherwise.
+ */
+final class TransferPrinter implements TransferListener {
+    enum Mode { TERMINAL, PLAIN, JSON }
+
+    private final Mode mode;
+    private final String label;
+    private final PrintStream out;
+    private final PrintStream err;
+    private boolean lineOpen;
+
+    TransferPrinter(Mode mode, String label, PrintStream out, PrintStream err) {
+        this.mode = mode;
+        this.label = label;
+        this.out = out;
+        this.err = err;
+    }
+
+    static Mode modeFor(boolean json, boolean quietProgress) {
+        if (json) {
+            return Mode.JSON;
+        }
+        return System.console() != null && !quietProgress ? Mode.TERMINAL : Mode.PLAIN;
+    }
+
+    @Override
+    public void onEvent(TransferEvent e) {
+        if (mode == Mode.JSON) {
+            ObjectNode n = Json.object("event");
+            n.put("source", label);
+            n.put("event", e.type().name());
+            if (e.part() > 0) {
+                n.put("part", e.part());
+                n.put("start", e.rangeStart());
+                n.put("end", e.rangeEnd());
+            }
+            if (e.message() != null) {
+                n.put("message", e.message());
+            }
+            n.put("time", e.time().toString());
+            Json.print(out, n);
+            return;
+        }
+        switch (e.type()) {
+            case RESUMED, CHECKPOINT_DISCARDED, CHECKPOINT_FAILED -> say(e.message());
+            case PART_FAILED -> say("part " + e.part() + ": " + e.message());
+            default -> {
+            }
+        }
+    }
+
+    @Override
+    public void onProgress(Progress p) {
+        if (mode == Mode.JSON) {
+            if (p.state().isTerminal()) {
+                return;
+            }
+            ObjectNode n = Json.object("progress");
+            n.put("source", label);
+            n.put("state", p.state().name());
+            n.put("done", p.done());
+            n.put("total", p.total());
+            n.put("fetched", p.fetched());
+            n.put("rate", p.rate());
+            n.put("smoothedRate", p.smoothedRate());
+            n.put("eta", p.etaSeconds());
+            n.put("partsDone", p.partsDone());
+            n.put("partsTotal", p.partsTotal());
+            Json.print(out, n);
+        } else if (mode == Mode.TERMINAL && !p.state().isTerminal() && p.total() >= 0) {
+            String line = String.format(Locale.ROOT, "\r%5.1f%%  %s / %s  %s/s  ETA %s   ",
+                    p.fraction() * 100, Sizes.format(p.done()), Sizes.format(p.total()),
+                    Sizes.format(p.smoothedRate()), eta(p.etaSeconds()));
+            synchronized (err) {
+                err.print(line);
+                err.flush();
+                lineOpen = true;
+            }
+        }
+    }
+
+    private void say(String message) {
+        synchronized (err) {
+            if (lineOpen) {
+                err.println();
+                lineOpen = false;
+            }
+            err.println("ferry: " + label + ": " + message);
+        }
+    }
+
+    void endLine() {
+        synchronized (err) {
+            if (lineOpen) {
+                err.println();
+                lineOpen = false;
+            }
+        }
+    }
+
+    void printResult(DownloadResult r, long elapsedNanos) {
+        endLine();
+        if (mode == Mode.JSON) {
+            ObjectNode n = Json.object("result");
+            n.put("source", label);
+            n.put("state", r.state().name());
+            n.put("destination", r.destination().toString());
+            n.put("size", r.info() == null ? -1 : r.info().size());
+            n.put("fetched", r.fetched());
+            n.put("reused", r.reused());
+            n.put("seconds", elapsedNanos / 1e9);
+            n.put("message", r.message());
+            if (r.failureKind() != DownloadResult.FailureKind.NONE) {
+                n.put("failure", r.failureKind().name());
+            }
+            Json.print(out, n);
+            return;
+        }
+        switch (r.state()) {
+            case COMPLETED -> {
+                double secs = Math.max(elapsedNanos / 1e9, 1e-3);
+                out.printf(Locale.ROOT, "%s -> %s  %s in %.1f s (%s/s)%n", label, r.destination(),
+                        Sizes.format(r.info().size()), secs, Sizes.format((long) (r.fetched() / secs)));
+            }
+            case PAUSED -> err.println("ferry: " + label + ": " + r.message());
+            case CANCELLED -> err.println("ferry: " + label + ": " + r.message());
+            default -> err.println("ferry: error: " + label + ": " + r.message());
+        }
+    }
+
+    static String eta(long seconds) {
+        if (seconds < 0) {
+            return "--:--";
+        }
+        long h = seconds / 3600;
+        long m = seconds / 60 % 60;
+        long s = seconds % 60;
+        return h > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, s) : String.format(Locale.ROOT, "%d:%02d", m, s);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.ferry.storage.http;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+
+/**
+ * Builds the OkHttp clients Ferry talks through. Parallel transfers need parallel TCP connections,
+ * so clients speak HTTP/1.1 only (HTTP/2 would multiplex every part over one connection and one
+ * congestion window). TLS verification is OkHttp's default and is never relaxed.
+ */
+public final class HttpClients {
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+    public static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+    private HttpClients() {
+    }
+
+    public static OkHttpClient create(int maxConnections) {
+        return create(maxConnections, CONNECT_TIMEOUT, READ_TIMEOUT);
+    }
+
+    public static OkHttpClient create(int maxConnections, Duration connectTimeout, Duration readTimeout) {
+        int pool = Math.max(5, maxConnections);
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(Math.max(64, pool));
+        dispatcher.setMaxRequestsPerHost(Math.max(64, pool));
+        return new OkHttpClient.Builder()
+                .protocols(List.of(Protocol.HTTP_1_1))
+                .connectionPool(new ConnectionPool(pool, 5, TimeUnit.MINUTES))
+                .dispatcher(dispatcher)
+                .connectTimeout(connectTimeout)
+                .readTimeout(readTimeout)
+                .writeTimeout(readTimeout)
+                .retryOnConnectionFailure(false)
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .build();
+    }
+}

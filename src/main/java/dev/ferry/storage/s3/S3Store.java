@@ -1,0 +1,438 @@
+package dev.ferry.storage.s3;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.channels.ReadableByteChannel;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+import dev.ferry.storage.CancelSignal;
+import dev.ferry.storage.Etags;
+import dev.ferry.storage.ListPage;
+import dev.ferry.storage.ObjectInfo;
+import dev.ferry.storage.ObjectRef;
+import dev.ferry.storage.ObjectStore;
+import dev.ferry.storage.RangeBody;
+import dev.ferry.storage.StoreException;
+import dev.ferry.storage.http.RetryPolicy;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
+
+/** S3 over OkHttp: SigV4 header auth, path-style or virtual-hosted addressing, retries. Thread-safe. */
+public final class S3Store implements ObjectStore {
+    /** Error and listing documents larger than this are refused rather than parsed. */
+    static final int MAX_DOCUMENT_BYTES = 16 << 20;
+    private static final int MAX_ERROR_BYTES = 64 << 10;
+    private static final byte[] EMPTY = new byte[0];
+
+    private final S3Config config;
+    private final OkHttpClient http;
+    private final RetryPolicy retry;
+    private final SigV4Signer signer;
+
+    public S3Store(S3Config config, OkHttpClient http, RetryPolicy retry) {
+        this.config = config;
+        this.http = http;
+        this.retry = retry;
+        this.signer = new SigV4Signer(config.region(), "s3", config.credentials());
+    }
+
+    public S3Config config() {
+        return config;
+    }
+
+    @Override
+    public String endpointId() {
+        return config.endpointId();
+    }
+
+    @Override
+    public ObjectInfo head(ObjectRef ref, CancelSignal cancel) throws StoreException, InterruptedIOException {
+        Map<String, String> headers = Map.of("x-amz-checksum-mode", "ENABLED");
+        try (Response r = send("HeadObject", "HEAD", ref.bucket(), ref.key(), versionQuery(ref), headers, null, cancel)) {
+            return toInfo(ref, r);
+        } catch (StoreException e) {
+            throw explainHeadError(ref, e, cancel);
+        }
+    }
+
+    @Override
+    public RangeBody getRange(ObjectRef ref, long start, long endInclusive, String ifMatch, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("range", "bytes=" + start + "-" + endInclusive);
+        if (ifMatch != null) {
+            headers.put("if-match", Etags.quoted(ifMatch));
+        }
+        Sent sent = sendCall("GetObject", "GET", ref.bucket(), ref.key(), versionQuery(ref), headers, null, cancel);
+        Response r = sent.response();
+        try {
+            long expected = endInclusive - start + 1;
+            checkRangeAnswer(r, start, endInclusive, expected);
+            return new OkRangeBody(sent.call(), r, start, expected, cancel);
+        } catch (StoreException e) {
+            r.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public ListPage list(String bucket, String prefix, String delimiter, String continuationToken, int maxKeys,
+                         CancelSignal cancel) throws StoreException, InterruptedIOException {
+        Map<String, String> q = new TreeMap<>();
+        q.put("list-type", "2");
+        q.put("encoding-type", "url");
+        q.put("max-keys", Integer.toString(maxKeys));
+        if (prefix != null && !prefix.isEmpty()) {
+            q.put("prefix", prefix);
+        }
+        if (delimiter != null && !delimiter.isEmpty()) {
+            q.put("delimiter", delimiter);
+        }
+        if (continuationToken != null) {
+            q.put("continuation-token", continuationToken);
+        }
+        try (Response r = send("ListObjectsV2", "GET", bucket, "", q, Map.of(), null, cancel)) {
+            byte[] body = readBounded(r.body(), MAX_DOCUMENT_BYTES, "ListObjectsV2");
+            try {
+                return S3Xml.parseList(body);
+            } catch (IOException | RuntimeException e) {
+                throw StoreException.client("ListObjectsV2", "the listing could not be read: " + e.getMessage(), e, false);
+            }
+        }
+    }
+
+    /** Creates a bucket (used by tests and tools; the engine never creates buckets). */
+    public void createBucket(String bucket, CancelSignal cancel) throws StoreException, InterruptedIOException {
+        send("CreateBucket", "PUT", bucket, "", Map.of(), Map.of(), RequestBody.create(EMPTY), cancel).close();
+    }
+
+    /** Uploads an object in one request. */
+    public String putObject(ObjectRef ref, RequestBody body, Map<String, String> headers, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        try (Response r = send("PutObject", "PUT", ref.bucket(), ref.key(), Map.of(), headers, body, cancel)) {
+            return r.header("ETag");
+        }
+    }
+
+    public void deleteObject(ObjectRef ref, CancelSignal cancel) throws StoreException, InterruptedIOException {
+        send("DeleteObject", "DELETE", ref.bucket(), ref.key(), versionQuery(ref), Map.of(), null, cancel).close();
+    }
+
+    @Override
+    public void close() {
+        // the OkHttp client is shared and owned by whoever built it
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    private static Map<String, String> versionQuery(ObjectRef ref) {
+        return ref.versionId() == null ? Map.of() : Map.of("versionId", ref.versionId());
+    }
+
+    /**
+     * Sends a request, retrying transient failures with back-off; each attempt is signed afresh.
+     * Returns a 2xx response (the caller closes it) or throws.
+     */
+    Response send(String op, String method, String bucket, String key, Map<String, String> query,
+                  Map<String, String> headers, RequestBody body, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        return sendCall(op, method, bucket, key, query, headers, body, cancel).response();
+    }
+
+    private record Sent(Call call, Response response) {
+    }
+
+    private Sent sendCall(String op, String method, String bucket, String key, Map<String, String> query,
+                          Map<String, String> headers, RequestBody body, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        for (int attempt = 1; ; attempt++) {
+            cancel.throwIfCancelled();
+            Call call = http.newCall(buildRequest(method, bucket, key, query, headers, body));
+            Response response;
+            try (CancelSignal.Registration ignored = cancel.register(call::cancel)) {
+                response = call.execute();
+            } catch (IOException e) {
+                cancel.throwIfCancelled();
+                StoreException failure = classify(op, e);
+                if (!failure.isRetryable() || attempt >= retry.maxAttempts()) {
+                    throw failure;
+                }
+                cancel.sleep(retry.delayMillis(attempt, -1));
+                continue;
+            }
+            if (response.isSuccessful()) {
+                return new Sent(call, response);
+            }
+            StoreException failure;
+            long retryAfter;
+            try (response) {
+                failure = serverError(op, response);
+                retryAfter = retryAfterMillis(response.header("Retry-After"));
+            }
+            if (!failure.isRetryable() || attempt >= retry.maxAttempts()) {
+                throw failure;
+            }
+            cancel.sleep(retry.delayMillis(attempt, retryAfter));
+        }
+    }
+
+    private Request buildRequest(String method, String bucket, String key, Map<String, String> query,
+                                 Map<String, String> headers, RequestBody body) {
+        boolean pathStyle = config.usesPathStyle(bucket);
+        String host = config.endpoint().getHost();
+        if (!pathStyle) {
+            host = bucket + "." + host;
+        }
+        StringBuilder path = new StringBuilder();
+        String base = config.endpoint().getRawPath();
+        if (base != null && !base.isEmpty() && !base.equals("/")) {
+            path.append(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+        }
+        path.append('/');
+        if (pathStyle) {
+            path.append(SigV4Signer.uriEncode(bucket, true)).append('/');
+        }
+        path.append(SigV4Signer.uriEncode(key, false));
+        String encodedPath = path.toString();
+        String encodedQuery = SigV4Signer.canonicalQuery(query);
+
+        HttpUrl.Builder url = new HttpUrl.Builder()
+                .scheme(config.endpoint().getScheme().toLowerCase(Locale.ROOT))
+                .host(stripBrackets(host))
+                .encodedPath(encodedPath);
+        if (config.endpoint().getPort() > 0) {
+            url.port(config.endpoint().getPort());
+        }
+        if (!encodedQuery.isEmpty()) {
+            url.encodedQuery(encodedQuery);
+        }
+        HttpUrl httpUrl = url.build();
+        String hostHeader = hostHeader(httpUrl);
+        String payloadHash = body == null ? SigV4Signer.EMPTY_SHA256 : SigV4Signer.UNSIGNED_PAYLOAD;
+        Map<String, String> toSign = new TreeMap<>();
+        headers.forEach((k, v) -> {
+            String lk = k.toLowerCase(Locale.ROOT);
+            if (lk.startsWith("x-amz-") || lk.equals("range") || lk.equals("content-md5")) {
+                toSign.put(lk, v);
+            }
+        });
+        Map<String, String> auth = signer.sign(method, hostHeader, httpUrl.encodedPath(), query, toSign, payloadHash,
+                Instant.now());
+
+        Request.Builder rb = new Request.Builder().url(httpUrl).header("Host", hostHeader);
+        headers.forEach(rb::header);
+        auth.forEach(rb::header);
+        if (body == null && (method.equals("PUT") || method.equals("POST"))) {
+            body = RequestBody.create(EMPTY, (MediaType) null);
+        }
+        rb.method(method, body);
+        return rb.build();
+    }
+
+    private static String stripBrackets(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private static String hostHeader(HttpUrl url) {
+        String host = url.host().contains(":") ? "[" + url.host() + "]" : url.host();
+        return url.port() == HttpUrl.defaultPort(url.scheme()) ? host : host + ":" + url.port();
+    }
+
+    // ---------------------------------------------------------------- answers
+
+    private static ObjectInfo toInfo(ObjectRef ref, Response r) throws StoreException {
+        String length = r.header("Content-Length");
+        long size;
+        try {
+            size = Long.parseLong(length);
+        } catch (RuntimeException e) {
+            throw StoreException.client("HeadObject", "the server sent no valid Content-Length", null, false);
+        }
+        if (size < 0) {
+            throw StoreException.client("HeadObject", "the server sent a negative Content-Length", null, false);
+        }
+        Map<String, String> checksums = new TreeMap<>();
+        for (String name : r.headers().names()) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("x-amz-checksum-") && !lower.equals("x-amz-checksum-mode")) {
+                checksums.put(lower, r.header(name));
+            }
+        }
+        String sse = r.header("x-amz-server-side-encryption");
+        boolean encryptedWithKey = sse != null && sse.toLowerCase(Locale.ROOT).startsWith("aws:kms")
+                || r.header("x-amz-server-side-encryption-customer-algorithm") != null;
+        String etag = r.header("ETag");
+        return new ObjectInfo(ref, size, etag, r.header("Last-Modified"), r.header("x-amz-version-id"),
+                r.header("Content-Type"), checksums, Etags.looksLikeMd5(etag) && !encryptedWithKey);
+    }
+
+    /**
+     * HEAD answers without a body, so a 4xx says little; a one-byte GET of the same object tells
+     * SignatureDoesNotMatch from AccessDenied and NoSuchBucket from NoSuchKey.
+     */
+    private StoreException explainHeadError(ObjectRef ref, StoreException e, CancelSignal cancel)
+            throws InterruptedIOException {
+        if (!e.isServerError() || e.httpStatus() >= 500 || e.code() != null && !isGenericCode(e.code())) {
+            return e;
+        }
+        Map<String, String> headers = Map.of("range", "bytes=0-0");
+        try (Response ignored = send("HeadObject", "GET", ref.bucket(), ref.key(), versionQuery(ref), headers, null,
+                cancel)) {
+            return e;
+        } catch (StoreException detailed) {
+            return detailed.code() != null ? detailed : e;
+        }
+    }
+
+    private static boolean isGenericCode(String code) {
+        return code.equals("NotFound") || code.equals("Forbidden") || code.equals("BadRequest");
+    }
+
+    private static void checkRangeAnswer(Response r, long start, long end, long expected) throws StoreException {
+        String contentLength = r.header("Content-Length");
+        if (r.code() == 206) {
+            String cr = r.header("Content-Range");
+            String want = "bytes " + start + "-" + end + "/";
+            if (cr == null || !cr.startsWith(want)) {
+                throw StoreException.client("GetObject", "the server answered range " + start + "-" + end
+                        + " with Content-Range " + cr, null, true);
+            }
+        } else if (!(r.code() == 200 && start == 0)) {
+            throw StoreException.client("GetObject", "the server answered a range request with HTTP " + r.code(),
+                    null, true);
+        }
+        if (contentLength != null && !contentLength.equals(Long.toString(expected))) {
+            // a 200 with the full body is fine only when the range was the whole object
+            throw StoreException.client("GetObject", "the server sent " + contentLength + " bytes for a range of "
+                    + expected, null, true);
+        }
+    }
+
+    private static StoreException serverError(String op, Response r) {
+        byte[] body = EMPTY;
+        try {
+            body = readBounded(r.body(), MAX_ERROR_BYTES, op);
+        } catch (StoreException | RuntimeException ignored) {
+            // an unreadable error body still leaves the status
+        }
+        S3Xml.Error e = S3Xml.parseError(body);
+        int status = r.code();
+        String code = e != null ? e.code : genericCode(status);
+        String requestId = e != null && e.requestId != null ? e.requestId : r.header("x-amz-request-id");
+        boolean retryable = status >= 500 && status != 501 || status == 429 || status == 408
+                || "SlowDown".equals(code) || "RequestTimeout".equals(code) || "InternalError".equals(code);
+        return StoreException.server(op, status, code, e != null ? e.message : null, requestId, retryable);
+    }
+
+    private static String genericCode(int status) {
+        return switch (status) {
+            case 400 -> "BadRequest";
+            case 403 -> "Forbidden";
+            case 404 -> "NotFound";
+            case 412 -> "PreconditionFailed";
+            case 416 -> "InvalidRange";
+            default -> null;
+        };
+    }
+
+    private static StoreException classify(String op, IOException e) {
+        if (e instanceof UnknownHostException) {
+            return StoreException.client(op, "unknown host " + e.getMessage(), e, false);
+        }
+        if (e instanceof SSLPeerUnverifiedException || e instanceof SSLHandshakeException) {
+            return StoreException.client(op, "TLS verification failed: " + e.getMessage(), e, false);
+        }
+        if (e instanceof SocketTimeoutException) {
+            return StoreException.client(op, "timed out", e, true);
+        }
+        return StoreException.client(op, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
+                + e.getMessage()), e, true);
+    }
+
+    static long retryAfterMillis(String value) {
+        if (value == null || value.isBlank()) {
+            return -1;
+        }
+        String v = value.strip();
+        try {
+            return Math.max(0, Long.parseLong(v)) * 1000;
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+                return Math.max(0, at.toInstant().toEpochMilli() - System.currentTimeMillis());
+            } catch (RuntimeException notDate) {
+                return -1;
+            }
+        }
+    }
+
+    static byte[] readBounded(ResponseBody body, int max, String op) throws StoreException {
+        if (body == null) {
+            return EMPTY;
+        }
+        try {
+            BufferedSource source = body.source();
+            if (source.request(max + 1L)) {
+                throw StoreException.client(op, "the server's answer is larger than " + (max >> 20) + " MiB", null,
+                        false);
+            }
+            return source.readByteArray();
+        } catch (IOException e) {
+            throw StoreException.client(op, "the answer could not be read: " + e.getMessage(), e, true);
+        }
+    }
+
+    /** A GET body whose in-flight read is aborted when the transfer's signal is cancelled. */
+    private static final class OkRangeBody implements RangeBody {
+        private final Response response;
+        private final long start;
+        private final long length;
+        private final CancelSignal.Registration registration;
+
+        OkRangeBody(Call call, Response response, long start, long length, CancelSignal cancel) {
+            this.response = response;
+            this.start = start;
+            this.length = length;
+            this.registration = cancel.register(call::cancel);
+        }
+
+        @Override
+        public long start() {
+            return start;
+        }
+
+        @Override
+        public long length() {
+            return length;
+        }
+
+        @Override
+        public ReadableByteChannel channel() {
+            return response.body().source();
+        }
+
+        @Override
+        public void close() {
+            registration.close();
+            response.close();
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.ferry.storage.s3;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * AWS Signature Version 4, header authentication. Stateless apart from the key; thread-safe.
+ * The caller passes the exact encoded path and query it sends, so what is signed is what goes
+ * on the wire.
+ */
+public final class SigV4Signer {
+    public static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    public static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
+    private static final String ALGORITHM = "AWS4-HMAC-SHA256";
+    private static final DateTimeFormatter AMZ_DATE =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final String region;
+    private final String service;
+    private final Credentials credentials;
+
+    public SigV4Signer(String region, String service, Credentials credentials) {
+        this.region = region;
+        this.service = service;
+        this.credentials = credentials;
+    }
+
+    /**
+     * Signs one request.
+     *
+     * @param encodedPath  the path as sent, already URI-encoded
+     * @param query        query parameters, not encoded (they are encoded here, as on the wire)
+     * @param headers      headers to sign besides host and the x-amz ones this method adds (may be empty)
+     * @param payloadHash  hex SHA-256 of the body, or {@link #UNSIGNED_PAYLOAD}
+     * @return the headers to add to the request: x-amz-date, x-amz-content-sha256, the security token
+     *         when there is one, and Authorization
+     */
+    public Map<String, String> sign(String method, String host, String encodedPath, Map<String, String> query,
+                                    Map<String, String> headers, String payloadHash, Instant now) {
+        String amzDate = AMZ_DATE.format(now);
+        String day = amzDate.substring(0, 8);
+
+        TreeMap<String, String> signed = new TreeMap<>();
+        headers.forEach((k, v) -> signed.put(k.toLowerCase(Locale.ROOT), v));
+        signed.put("host", host);
+        signed.put("x-amz-date", amzDate);
+        signed.put("x-amz-content-sha256", payloadHash);
+        if (credentials.sessionToken() != null) {
+            signed.put("x-amz-security-token", credentials.sessionToken());
+        }
+
+        StringBuilder canonicalHeaders = new StringBuilder();
+        signed.forEach((k, v) -> canonicalHeaders.append(k).append(':').append(trimAll(v)).append('\n'));
+        String signedHeaders = String.join(";", signed.keySet());
+
+        String canonicalRequest = method + '\n'
+                + encodedPath + '\n'
+                + canonicalQuery(query) + '\n'
+                + canonicalHeaders + '\n'
+                + signedHeaders + '\n'
+                + payloadHash;
+        String scope = day + "/" + region + "/" + service + "/aws4_request";
+        String stringToSign = ALGORITHM + '\n' + amzDate + '\n' + scope + '\n' + sha256Hex(canonicalRequest);
+        byte[] key = signingKey(day);
+        String signature = HEX.formatHex(hmac(key, stringToSign));
+
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("x-amz-date", amzDate);
+        out.put("x-amz-content-sha256", payloadHash);
+        if (credentials.sessionToken() != null) {
+            out.put("x-amz-security-token", credentials.sessionToken());
+        }
+        out.put("Authorization", ALGORITHM + " Credential=" + credentials.accessKeyId() + "/" + scope
+                + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature);
+        return out;
+    }
+
+    /** Query string in canonical form (sorted, RFC 3986 encoded); also what goes on the wire. */
+    public static String canonicalQuery(Map<String, String> query) {
+        List<String> pairs = new ArrayList<>();
+        for (Map.Entry<String, String> e : query.entrySet()) {
+            pairs.add(uriEncode(e.getKey(), true) + "=" + uriEncode(e.getValue() == null ? "" : e.getValue(), true));
+        }
+        pairs.sort(null);
+        return String.join("&", pairs);
+    }
+
+    /** URI-encodes as SigV4 wants: unreserved characters kept, '/' kept only when not {@code encodeSlash}. */
+    public static String uriEncode(String s, boolean encodeSlash) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        StringBuilder sb = new StringBuilder(bytes.length + 16);
+        for (byte b : bytes) {
+            int c = b & 0xff;
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_' || c == '.' || c == '~' || (c == '/' && !encodeSlash)) {
+                sb.append((char) c);
+            } else {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return sb.toString();
+    }
+
+    private byte[] signingKey(String day) {
+        byte[] k = hmac(("AWS4" + credentials.secretAccessKey()).getBytes(StandardCharsets.UTF_8), day);
+        k = hmac(k, region);
+        k = hmac(k, service);
+        return hmac(k, "aws4_request");
+    }
+
+    private static String trimAll(String v) {
+        return v.strip().replaceAll(" +", " ");
+    }
+
+    static byte[] hmac(byte[] key, String data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    public static String sha256Hex(String data) {
+        try {
+            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(data.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+}

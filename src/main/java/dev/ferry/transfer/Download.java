@@ -1,0 +1,892 @@
+package dev.ferry.transfer;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.ferry.storage.CancelSignal;
+import dev.ferry.storage.Etags;
+import dev.ferry.storage.ObjectInfo;
+import dev.ferry.storage.ObjectStore;
+import dev.ferry.storage.RangeBody;
+import dev.ferry.storage.StoreException;
+import dev.ferry.storage.http.RetryPolicy;
+import dev.ferry.transfer.DownloadResult.FailureKind;
+import dev.ferry.transfer.checkpoint.CheckpointFiles;
+import dev.ferry.transfer.checkpoint.DownloadCheckpoint;
+import dev.ferry.transfer.event.Notifier;
+import dev.ferry.transfer.event.Progress;
+import dev.ferry.transfer.event.TransferEvent;
+import dev.ferry.transfer.event.TransferEvent.Type;
+import dev.ferry.transfer.event.TransferListener;
+import dev.ferry.transfer.limit.RateLimiter;
+
+/**
+ * Downloads one object as parallel ranged GETs into {@code <dest>.ferry-partial}, checkpointing
+ * progress inside parts at least every half second, and renames the verified file into place.
+ *
+ * <p>{@link #run()} does the work on the calling thread (plus worker threads it owns) and returns how it
+ * ended. {@link #pause()}, {@link #cancel()} and {@link #setRateLimit(long)} may be called from any
+ * thread at any time and never block. A Download runs once; to resume, make a new one with the same
+ * request.
+ */
+public final class Download {
+    private static final int BUFFER_BYTES = 256 << 10;
+    static final long CHECKPOINT_INTERVAL_MILLIS = 400;
+    /** Consecutive failed attempts of one part, without progress in between, before the download fails. */
+    static final int PART_ATTEMPTS = 6;
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    private enum Stop { NONE, PAUSE, CANCEL }
+
+    private final ObjectStore store;
+    private final DownloadRequest request;
+    private final RateLimiter limiter;
+    private final RetryPolicy partRetry;
+    private final CancelSignal cancel = new CancelSignal();
+    private final AtomicReference<Stop> stop = new AtomicReference<>(Stop.NONE);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicLong fetched = new AtomicLong();
+    private final Notifier notifier;
+    private final String name;
+
+    private volatile TransferState state = TransferState.QUEUED;
+    private volatile ObjectInfo info;
+    private volatile Part[] parts = new Part[0];
+    private FileChannel channel;
+    private FileLock lock;
+    private long reused;
+    private long[] lastSaved;
+    private final Object saveLock = new Object();
+
+    public Download(ObjectStore store, DownloadRequest request, RateLimiter parentLimiter, TransferListener listener) {
+        this(store, request, parentLimiter, listener, RetryPolicy.DEFAULT);
+    }
+
+    public Download(ObjectStore store, DownloadRequest request, RateLimiter parentLimiter, TransferListener listener,
+                    RetryPolicy partRetry) {
+        this.store = Objects.requireNonNull(store);
+        this.request = Objects.requireNonNull(request);
+        this.limiter = (parentLimiter == null ? RateLimiter.unlimited() : parentLimiter).child(request.rateLimit());
+        this.partRetry = partRetry;
+        this.name = IDS.incrementAndGet() + "-" + request.source().fileName();
+        this.notifier = new Notifier(name, listener, this::counters);
+    }
+
+    public DownloadRequest request() {
+        return request;
+    }
+
+    public TransferState state() {
+        return state;
+    }
+
+    /** The latest progress snapshot (refreshed about every 250 ms while running). */
+    public Progress progress() {
+        return notifier.latest();
+    }
+
+    /** Per-part progress for a part map: bytes done of each part, and whether it is in flight. */
+    public List<PartView> parts() {
+        List<PartView> out = new ArrayList<>();
+        for (Part p : parts) {
+            out.add(new PartView(p.number, p.start, p.length, p.done.get(), p.active));
+        }
+        return out;
+    }
+
+    /** A read-only view of a part. */
+    public record PartView(int number, long start, long length, long done, boolean inFlight) {
+    }
+
+    /** Changes this transfer's own limit while it runs (0 = no own limit). Takes effect within a second. */
+    public void setRateLimit(long bytesPerSecond) {
+        limiter.setRate(bytesPerSecond);
+    }
+
+    /** Stops promptly, keeping the checkpoint and temp file for a later resume. */
+    public void pause() {
+        if (stop.compareAndSet(Stop.NONE, Stop.PAUSE)) {
+            cancel.cancel();
+        }
+    }
+
+    /** Stops promptly and deletes the checkpoint and temp file. */
+    public void cancel() {
+        stop.set(Stop.CANCEL);
+        cancel.cancel();
+    }
+
+    /** Deletes what a stopped download left behind (checkpoint and temp file), as {@code --cancel} does. */
+    public static boolean discard(DownloadRequest request) throws IOException {
+        boolean any = false;
+        Path temp = request.tempFile();
+        if (request.checkpoint() != null) {
+            try {
+                DownloadCheckpoint cp = CheckpointFiles.read(request.checkpoint(), DownloadCheckpoint.class);
+                if (cp != null && cp.tempFile() != null && !cp.tempPath().equals(temp)
+                        && cp.tempFile().endsWith(".ferry-partial")) {
+                    any |= Files.deleteIfExists(cp.tempPath());
+                }
+            } catch (IOException unreadable) {
+                // nothing more to learn from it; it is deleted below
+            }
+            any |= Files.deleteIfExists(request.checkpoint());
+        }
+        any |= Files.deleteIfExists(temp);
+        return any;
+    }
+
+    /** Runs the download to its end (completed, paused, cancelled or failed). */
+    public DownloadResult run() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("a Download runs once; create a new one to resume");
+        }
+        notifier.start();
+        notifier.emit(TransferEvent.of(Type.STARTED, request.source().toString()));
+        DownloadResult result;
+        try {
+            result = execute();
+        } catch (RuntimeException e) {
+            result = finishFailed("internal error: " + e, e, FailureKind.TRANSIENT);
+        } finally {
+            closeTemp();
+        }
+        notifier.emit(TransferEvent.of(terminalEvent(result.state()), result.message()));
+        notifier.finish(10_000);
+        return result;
+    }
+
+    private static Type terminalEvent(TransferState s) {
+        return switch (s) {
+            case COMPLETED -> Type.SUCCEEDED;
+            case PAUSED -> Type.PAUSED;
+            case CANCELLED -> Type.CANCELLED;
+            default -> Type.FAILED;
+        };
+    }
+
+    // ------------------------------------------------------------------ phases
+
+    private DownloadResult execute() {
+        state = TransferState.CONNECTING;
+        if (stop.get() != Stop.NONE) {
+            return finishStopped();
+        }
+        try {
+            info = request.knownInfo() != null ? request.knownInfo() : store.head(request.source(), cancel);
+        } catch (InterruptedIOException e) {
+            return finishStopped();
+        } catch (StoreException e) {
+            return finishFailed(e.getMessage(), e, kindOf(e));
+        }
+        String destinationProblem = checkDestination();
+        if (destinationProblem != null) {
+            return finishFailed(destinationProblem, null, FailureKind.INPUT);
+        }
+        try {
+            if (!openTemp()) {
+                return finishFailed("another Ferry process is already downloading to " + request.tempFile(), null,
+                        FailureKind.BUSY);
+            }
+            planParts();
+        } catch (IOException e) {
+            notifier.emit(TransferEvent.of(Type.TEMP_FILE_FAILED, describe(e)));
+            return finishFailed("cannot write " + request.tempFile() + ": " + describe(e), e, localKind(e));
+        }
+
+        state = TransferState.TRANSFERRING;
+        transferParts();
+        if (stop.get() != Stop.NONE && failure.get() == null) {
+            return finishStopped();
+        }
+        Throwable failed = failure.get();
+        if (failed != null) {
+            return finishAfterFailure(failed);
+        }
+        return complete();
+    }
+
+    private String checkDestination() {
+        Path dest = request.destination();
+        Path dir = dest.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return "destination folder does not exist: " + dir;
+        }
+        if (!Files.isWritable(dir)) {
+            return "destination folder is not writable: " + dir;
+        }
+        if (Files.isDirectory(dest)) {
+            return "destination is a folder: " + dest;
+        }
+        if (Files.exists(dest) && !request.overwrite()) {
+            return "destination already exists: " + dest + " (use --overwrite to replace it)";
+        }
+        return null;
+    }
+
+    /** Opens and locks the temp file; false when another process holds it. */
+    private boolean openTemp() throws IOException {
+        Path temp = request.tempFile();
+        boolean existed = Files.exists(temp);
+        RandomAccessFile raf = new RandomAccessFile(temp.toFile(), "rw");
+        channel = raf.getChannel();
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            channel = null;
+            return false;
+        }
+        tempExisted = existed;
+        return true;
+    }
+
+    private boolean tempExisted;
+
+    /** Builds the part list: from a valid checkpoint, or fresh. Sizes the temp file. */
+    private void planParts() throws IOException {
+        ObjectInfo obj = info;
+        DownloadCheckpoint cp = loadUsableCheckpoint(obj);
+        long size = obj.size();
+        if (cp != null) {
+            List<Part> list = new ArrayList<>();
+            for (DownloadCheckpoint.Part p : cp.parts()) {
+                list.add(new Part(p.number(), p.start(), p.length(), p.completed()));
+            }
+            parts = list.toArray(new Part[0]);
+            String repair = repairAgainstTempFile(size);
+            reused = Arrays.stream(parts).mapToLong(p -> p.done.get()).sum();
+            long doneParts = Arrays.stream(parts).filter(Part::isDone).count();
+            notifier.emit(TransferEvent.of(Type.RESUMED, "resuming: " + doneParts + " of " + parts.length
+                    + " parts done, " + (size - reused) + " of " + size + " bytes left"
+                    + (repair == null ? "" : "; " + repair)));
+        } else {
+            long partSize = PartPlan.effectivePartSize(size, request.partSize());
+            List<Part> list = new ArrayList<>();
+            for (PartPlan.Range r : PartPlan.split(size, partSize)) {
+                list.add(new Part(r.number(), r.start(), r.length(), 0));
+            }
+            parts = list.toArray(new Part[0]);
+            channel.truncate(0);
+        }
+        sizeTempFile(size);
+        lastSaved = cp == null ? null : doneArray();
+        notifier.emit(TransferEvent.of(Type.TEMP_FILE_CREATED, request.tempFile().toString()));
+    }
+
+    private void sizeTempFile(long size) throws IOException {
+        if (channel.size() > size) {
+            channel.truncate(size);
+        } else if (channel.size() < size) {
+            channel.write(ByteBuffer.wrap(new byte[1]), size - 1);
+        }
+    }
+
+    /** Lowers part progress the temp file cannot back; returns what was repaired, or null. */
+    private String repairAgainstTempFile(long size) throws IOException {
+        if (!tempExisted) {
+            for (Part p : parts) {
+                p.done.set(0);
+            }
+            return "the temp file was missing, so every part is fetched again";
+        }
+        long length = channel.size();
+        if (length >= size) {
+            return null;
+        }
+        int affected = 0;
+        for (Part p : parts) {
+            long backed = Math.max(0, Math.min(p.done.get(), length - p.start));
+            if (backed < p.done.get()) {
+                p.done.set(backed);
+                affected++;
+            }
+        }
+        return "the temp file was " + length + " bytes instead of " + size + ", so " + affected
+                + " part(s) are fetched again from where the file ends";
+    }
+
+    private DownloadCheckpoint loadUsableCheckpoint(ObjectInfo obj) throws IOException {
+        Path file = request.checkpoint();
+        if (file == null) {
+            return null;
+        }
+        DownloadCheckpoint cp;
+        try {
+            cp = CheckpointFiles.read(file, DownloadCheckpoint.class);
+        } catch (IOException | RuntimeException e) {
+            return discardCheckpoint("the checkpoint " + file + " is unreadable or corrupt");
+        }
+        if (cp == null) {
+            return null;
+        }
+        String problem = cp.problem();
+        if (problem != null) {
+            return discardCheckpoint("the checkpoint " + file + " cannot be used: " + problem);
+        }
+        if (!cp.sameSource(sourceRecord()) || !cp.destination().equals(request.destination().toString())
+                || !cp.tempPath().equals(request.tempFile())) {
+            return discardCheckpoint("the checkpoint " + file + " belongs to a different transfer");
+        }
+        String changed = identityChange(cp.object(), obj);
+        if (changed != null) {
+            return discardCheckpoint("the object changed since the checkpoint (" + changed + ")");
+        }
+        return cp;
+    }
+
+    private DownloadCheckpoint discardCheckpoint(String why) throws IOException {
+        notifier.emit(TransferEvent.of(Type.CHECKPOINT_DISCARDED, why + "; starting over"));
+        Files.deleteIfExists(request.checkpoint());
+        return null;
+    }
+
+    static String identityChange(DownloadCheckpoint.Identity saved, ObjectInfo now) {
+        if (saved.size() != now.size()) {
+            return "size " + saved.size() + " is now " + now.size();
+        }
+        if (!Objects.equals(Etags.bare(saved.etag()), Etags.bare(now.etag()))) {
+            return "ETag " + saved.etag() + " is now " + now.etag();
+        }
+        if (!Objects.equals(saved.lastModified(), now.lastModified())) {
+            return "Last-Modified " + saved.lastModified() + " is now " + now.lastModified();
+        }
+        if (!Objects.equals(saved.versionId(), now.versionId())) {
+            return "version " + saved.versionId() + " is now " + now.versionId();
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ transfer
+
+    private void transferParts() {
+        ConcurrentLinkedQueue<Part> pending = new ConcurrentLinkedQueue<>();
+        for (Part p : parts) {
+            if (!p.isDone()) {
+                pending.add(p);
+            }
+        }
+        int workers = Math.min(request.connections(), pending.size());
+        if (workers == 0) {
+            return;
+        }
+        Thread checkpointer = request.checkpoint() == null ? null : startCheckpointer();
+        CountDownLatch finished = new CountDownLatch(workers);
+        for (int i = 0; i < workers; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    work(pending);
+                } catch (RuntimeException | Error e) {
+                    fail(e);
+                } finally {
+                    finished.countDown();
+                }
+            }, "ferry-dl-" + name + "-" + (i + 1));
+            t.setDaemon(true);
+            t.start();
+        }
+        awaitUninterruptibly(finished);
+        if (checkpointer != null) {
+            checkpointer.interrupt();
+            joinUninterruptibly(checkpointer);
+        }
+    }
+
+    private Thread startCheckpointer() {
+        Thread t = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(CHECKPOINT_INTERVAL_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                saveCheckpointQuietly();
+            }
+        }, "ferry-checkpoint-" + name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private void work(ConcurrentLinkedQueue<Part> pending) {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+        Part p;
+        while (failure.get() == null && !cancel.isCancelled() && (p = pending.poll()) != null) {
+            fetchPart(p, buffer);
+        }
+    }
+
+    /** Fetches what is left of one part, retrying failures that leave hope. */
+    private void fetchPart(Part p, ByteBuffer buffer) {
+        int failures = 0;
+        p.active = true;
+        try {
+            while (!p.isDone()) {
+                long before = p.done.get();
+                try {
+                    fetchOnce(p, buffer);
+                    continue;
+                } catch (LocalWriteException e) {
+                    abortPart(p, "local write failed: " + describe(e.getCause()));
+                    fail(e.getCause());
+                    return;
+                } catch (StoreException e) {
+                    if (cancel.isCancelled()) {
+                        abortPart(p, stopReason());
+                        return;
+                    }
+                    if (!e.isRetryable()) {
+                        partEvent(Type.PART_FAILED, p, e.getMessage());
+                        fail(e);
+                        return;
+                    }
+                    failures = p.done.get() > before ? 1 : failures + 1;
+                    if (retryOrFail(p, failures, e)) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    if (cancel.isCancelled()) {
+                        abortPart(p, stopReason());
+                        return;
+                    }
+                    failures = p.done.get() > before ? 1 : failures + 1;
+                    if (retryOrFail(p, failures, e)) {
+                        return;
+                    }
+                }
+            }
+            partEvent(Type.PART_SUCCEEDED, p, null);
+        } finally {
+            p.active = false;
+        }
+    }
+
+    /** Reports a failed attempt and waits before the next; true when the part (and download) gives up. */
+    private boolean retryOrFail(Part p, int failures, IOException e) {
+        if (failures >= PART_ATTEMPTS) {
+            partEvent(Type.PART_FAILED, p, describe(e) + "; giving up after " + failures + " attempts");
+            fail(e);
+            return true;
+        }
+        partEvent(Type.PART_FAILED, p, describe(e) + "; retrying from byte " + (p.start + p.done.get()));
+        try {
+            cancel.sleep(partRetry.delayMillis(failures, -1));
+        } catch (InterruptedIOException stopped) {
+            abortPart(p, stopReason());
+            return true;
+        }
+        return false;
+    }
+
+    private void fetchOnce(Part p, ByteBuffer buffer) throws IOException {
+        long from = p.start + p.done.get();
+        long to = p.start + p.length - 1;
+        try (RangeBody body = store.getRange(request.source(), from, to, info.etag(), cancel)) {
+            ReadableByteChannel in = body.channel();
+            long position = from;
+            long remaining = to - from + 1;
+            while (remaining > 0) {
+                int want = (int) Math.min(remaining, limiter.quantum(BUFFER_BYTES));
+                buffer.clear().limit(want);
+                while (buffer.hasRemaining()) {
+                    if (in.read(buffer) < 0) {
+                        throw new EOFException("the connection ended " + (remaining - buffer.position())
+                                + " bytes early");
+                    }
+                }
+                int got = buffer.position();
+                fetched.addAndGet(got);
+                limiter.acquire(got, cancel);
+                buffer.flip();
+                write(buffer, position);
+                position += got;
+                remaining -= got;
+                p.done.addAndGet(got);
+            }
+        }
+    }
+
+    private void write(ByteBuffer buffer, long position) throws LocalWriteException {
+        try {
+            long pos = position;
+            while (buffer.hasRemaining()) {
+                pos += channel.write(buffer, pos);
+            }
+        } catch (IOException e) {
+            throw new LocalWriteException(e);
+        }
+    }
+
+    /** A failure writing the local file: never retried against the server. */
+    private static final class LocalWriteException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LocalWriteException(IOException cause) {
+            super(cause);
+        }
+    }
+
+    private void fail(Throwable t) {
+        failure.compareAndSet(null, t);
+        cancel.cancel();
+    }
+
+    private String stopReason() {
+        return switch (stop.get()) {
+            case PAUSE -> "paused";
+            case CANCEL -> "cancelled";
+            default -> "stopped because another part failed";
+        };
+    }
+
+    private void abortPart(Part p, String why) {
+        partEvent(Type.PART_ABORTED, p, why);
+    }
+
+    private void partEvent(Type type, Part p, String message) {
+        notifier.emit(TransferEvent.part(type, p.number, p.start, p.start + p.length - 1, message));
+    }
+
+    // ------------------------------------------------------------------ checkpoints
+
+    private long[] doneArray() {
+        Part[] ps = parts;
+        long[] done = new long[ps.length];
+        for (int i = 0; i < ps.length; i++) {
+            done[i] = ps[i].done.get();
+        }
+        return done;
+    }
+
+    /** Forces the data the snapshot counts, then records it. Skips when nothing changed. */
+    private void saveCheckpoint() throws IOException {
+        if (request.checkpoint() == null) {
+            return;
+        }
+        synchronized (saveLock) {
+            long[] done = doneArray();
+            if (Arrays.equals(done, lastSaved)) {
+                return;
+            }
+            channel.force(false);
+            CheckpointFiles.write(request.checkpoint(), checkpointOf(done));
+            lastSaved = done;
+        }
+    }
+
+    private void saveCheckpointQuietly() {
+        try {
+            saveCheckpoint();
+        } catch (IOException | RuntimeException e) {
+            notifier.emit(TransferEvent.of(Type.CHECKPOINT_FAILED, describe(e)));
+        }
+    }
+
+    private DownloadCheckpoint.Source sourceRecord() {
+        return new DownloadCheckpoint.Source(store.endpointId(), request.source().bucket(), request.source().key(),
+                request.source().versionId());
+    }
+
+    private DownloadCheckpoint checkpointOf(long[] done) {
+        ObjectInfo obj = info;
+        List<DownloadCheckpoint.Part> ps = new ArrayList<>(parts.length);
+        for (int i = 0; i < parts.length; i++) {
+            Part p = parts[i];
+            ps.add(new DownloadCheckpoint.Part(p.number, p.start, p.length, done[i]));
+        }
+        long partSize = parts.length == 0 ? request.partSize() : parts[0].length;
+        return new DownloadCheckpoint(DownloadCheckpoint.FORMAT_VERSION, DownloadCheckpoint.KIND, sourceRecord(),
+                new DownloadCheckpoint.Identity(obj.etag(), obj.size(), obj.lastModified(), obj.versionId(),
+                        obj.checksums()),
+                request.destination().toString(), request.tempFile().toString(), obj.size(), partSize,
+                Instant.now().toString(), ps);
+    }
+
+    // ------------------------------------------------------------------ endings
+
+    private DownloadResult complete() {
+        state = TransferState.VERIFYING;
+        ObjectInfo obj = info;
+        try {
+            long length = channel.size();
+            if (length != obj.size()) {
+                return discardAndFail("the temp file is " + length + " bytes, the object " + obj.size());
+            }
+            Verifier.Outcome outcome = Verifier.verify(obj, channel);
+            if (!outcome.ok()) {
+                return discardAndFail("the downloaded data does not match the object's " + outcome.what()
+                        + "; the partial download was discarded");
+            }
+            if (outcome.checked()) {
+                notifier.emit(TransferEvent.of(Type.VERIFIED, outcome.what()));
+            }
+            channel.force(true);
+        } catch (IOException e) {
+            saveCheckpointQuietly();
+            return finishFailed("cannot finish " + request.tempFile() + ": " + describe(e), e, localKind(e));
+        }
+        closeTemp();
+        try {
+            moveIntoPlace();
+        } catch (FileAlreadyExistsException e) {
+            notifier.emit(TransferEvent.of(Type.RENAME_FAILED, "destination already exists"));
+            saveFinalCheckpoint();
+            return finishFailed("destination already exists: " + request.destination()
+                    + " (use --overwrite to replace it)", e, FailureKind.INPUT);
+        } catch (IOException e) {
+            notifier.emit(TransferEvent.of(Type.RENAME_FAILED, describe(e)));
+            return finishFailed("cannot rename " + request.tempFile() + " to " + request.destination() + ": "
+                    + describe(e), e, localKind(e));
+        }
+        notifier.emit(TransferEvent.of(Type.RENAME_SUCCEEDED, request.destination().toString()));
+        deleteCheckpoint();
+        state = TransferState.COMPLETED;
+        return result(TransferState.COMPLETED, "downloaded " + obj.size() + " bytes to " + request.destination(),
+                null, FailureKind.NONE);
+    }
+
+    private void saveFinalCheckpoint() {
+        if (request.checkpoint() == null) {
+            return;
+        }
+        try {
+            synchronized (saveLock) {
+                lastSaved = null;
+            }
+            if (channel != null && channel.isOpen()) {
+                saveCheckpoint();
+            } else {
+                CheckpointFiles.write(request.checkpoint(), checkpointOf(doneArray()));
+            }
+        } catch (IOException | RuntimeException e) {
+            notifier.emit(TransferEvent.of(Type.CHECKPOINT_FAILED, describe(e)));
+        }
+    }
+
+    private void moveIntoPlace() throws IOException {
+        Path temp = request.tempFile();
+        Path dest = request.destination();
+        if (request.overwrite()) {
+            try {
+                Files.move(temp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, dest, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } else {
+            Files.move(temp, dest);
+        }
+        CheckpointFiles.forceDirectory(dest.getParent());
+    }
+
+    private DownloadResult finishStopped() {
+        if (stop.get() == Stop.CANCEL) {
+            closeTemp();
+            deleteQuietly(request.tempFile());
+            deleteCheckpoint();
+            state = TransferState.CANCELLED;
+            return result(TransferState.CANCELLED, "cancelled; partial data deleted", null, FailureKind.NONE);
+        }
+        keepOrDropPartial();
+        state = TransferState.PAUSED;
+        return result(TransferState.PAUSED, request.checkpoint() == null ? "paused (no checkpoint: partial data deleted)"
+                : "paused; run again to resume from " + request.checkpoint(), null, FailureKind.NONE);
+    }
+
+    private DownloadResult finishAfterFailure(Throwable t) {
+        if (t instanceof StoreException se && se.isPreconditionFailed()) {
+            return discardAndFail("the object changed during the download (its ETag no longer matches); "
+                    + "the partial download was discarded, run again to fetch the new version");
+        }
+        if (stop.get() == Stop.CANCEL) {
+            return finishStopped();
+        }
+        keepOrDropPartial();
+        FailureKind kind = t instanceof StoreException se ? kindOf(se)
+                : t instanceof IOException io ? localKind(io) : FailureKind.TRANSIENT;
+        String message = t instanceof StoreException ? t.getMessage() : describe(t);
+        if (kind == FailureKind.DISK_FULL) {
+            message = "no space left on device while writing " + request.tempFile();
+        }
+        if (request.checkpoint() != null && kind != FailureKind.INPUT) {
+            message += "; the checkpoint is kept, run again to resume";
+        }
+        return finishFailed(message, t, kind);
+    }
+
+    private void keepOrDropPartial() {
+        if (request.checkpoint() != null && channel != null) {
+            saveFinalCheckpoint();
+        } else if (channel != null) {
+            closeTemp();
+            deleteQuietly(request.tempFile());
+        }
+    }
+
+    private DownloadResult discardAndFail(String message) {
+        closeTemp();
+        deleteQuietly(request.tempFile());
+        deleteCheckpoint();
+        return finishFailed(message, null, FailureKind.SOURCE_CHANGED);
+    }
+
+    private DownloadResult finishFailed(String message, Throwable t, FailureKind kind) {
+        state = TransferState.FAILED;
+        return result(TransferState.FAILED, message, t, kind);
+    }
+
+    private DownloadResult result(TransferState s, String message, Throwable t, FailureKind kind) {
+        return new DownloadResult(s, request.destination(), info, fetched.get(), reused, message, t, kind);
+    }
+
+    private void deleteCheckpoint() {
+        if (request.checkpoint() != null) {
+            deleteQuietly(request.checkpoint());
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // best effort: a leftover temp file is reported by `ferry status`, never reused blindly
+        }
+    }
+
+    private void closeTemp() {
+        try {
+            if (lock != null && lock.isValid()) {
+                lock.release();
+            }
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // closing cannot lose data that force() already made durable
+        }
+    }
+
+    private static FailureKind kindOf(StoreException e) {
+        if (!e.isServerError()) {
+            return e.isRetryable() ? FailureKind.TRANSIENT : FailureKind.INPUT;
+        }
+        int s = e.httpStatus();
+        return s >= 400 && s < 500 && s != 408 && s != 429 ? FailureKind.INPUT : FailureKind.TRANSIENT;
+    }
+
+    private static FailureKind localKind(Throwable e) {
+        return isDiskFull(e) ? FailureKind.DISK_FULL : FailureKind.TRANSIENT;
+    }
+
+    static boolean isDiskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("No space left") || m.contains("not enough space")
+                    || m.contains("Disk quota exceeded"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String describe(Throwable e) {
+        if (e == null) {
+            return "unknown error";
+        }
+        if (e instanceof LocalWriteException && e.getCause() != null) {
+            return describe(e.getCause());
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    private Notifier.Counters counters() {
+        Part[] ps = parts;
+        long done = 0;
+        int partsDone = 0;
+        for (Part p : ps) {
+            long d = p.done.get();
+            done += d;
+            if (d >= p.length) {
+                partsDone++;
+            }
+        }
+        ObjectInfo obj = info;
+        return new Notifier.Counters(state, obj == null ? -1 : obj.size(), done, fetched.get(), partsDone, ps.length);
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A part's live state: only its worker advances {@code done}; others read it. */
+    private static final class Part {
+        final int number;
+        final long start;
+        final long length;
+        final AtomicLong done;
+        volatile boolean active;
+
+        Part(int number, long start, long length, long done) {
+            this.number = number;
+            this.start = start;
+            this.length = length;
+            this.done = new AtomicLong(done);
+        }
+
+        boolean isDone() {
+            return done.get() >= length;
+        }
+    }
+}

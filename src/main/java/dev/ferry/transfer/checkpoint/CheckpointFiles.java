@@ -1,0 +1,110 @@
+package dev.ferry.transfer.checkpoint;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/**
+ * Durable JSON files: written to a temp file beside the target, forced to disk, atomically renamed
+ * over the target, and the folder forced too. A crash at any instant leaves either the old or the
+ * new complete file.
+ */
+public final class CheckpointFiles {
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private CheckpointFiles() {
+    }
+
+    public static ObjectMapper json() {
+        return JSON;
+    }
+
+    /** Writes {@code value} as JSON to {@code target}, durably and atomically. */
+    public static void write(Path target, Object value) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        byte[] bytes = JSON.writeValueAsBytes(value);
+        Path tmp = dir.resolve(target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        forceDirectory(dir);
+    }
+
+    /** Reads a JSON file; null when it does not exist; {@link IOException} when it cannot be parsed. */
+    public static <T> T read(Path file, Class<T> type) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        return JSON.readValue(bytes, type);
+    }
+
+    /** Makes a rename or delete in {@code dir} durable where the platform allows it. */
+    public static void forceDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | RuntimeException ignored) {
+            // not supported on every platform (Windows); the rename itself is still atomic
+        }
+    }
+
+    /**
+     * The default checkpoint of a download: under {@code $FERRY_HOME/checkpoints/}, named by a digest of
+     * everything that identifies the transfer, so running the same command again finds it.
+     */
+    public static Path defaultDownloadCheckpoint(String endpointId, String bucket, String key, String versionId,
+                                                 Path destination) {
+        return FerryHome.checkpoints().resolve("download-" + digest(endpointId, bucket, key, versionId,
+                destination.toAbsolutePath().normalize().toString()) + ".json");
+    }
+
+    /** A short stable file-name-safe digest of the given parts. */
+    public static String digest(String... parts) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (String p : parts) {
+                md.update((p == null ? "\u0000" : p).getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0x1f);
+            }
+            return HexFormat.of().formatHex(md.digest()).substring(0, 24);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.ferry.transfer.checkpoint;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * What a resumed download needs: where the bytes come from, which object version they belong to,
+ * the part plan and how far each part got. Contains no credentials.
+ */
+@JsonPropertyOrder({"formatVersion", "kind", "source", "object", "destination", "tempFile", "expectedLength",
+        "partSize", "updated", "parts"})
+public record DownloadCheckpoint(int formatVersion, String kind, Source source, Identity object, String destination,
+                                 String tempFile, long expectedLength, long partSize, String updated,
+                                 List<Part> parts) {
+    public static final int FORMAT_VERSION = 1;
+    public static final String KIND = "download";
+
+    public record Source(String endpoint, String bucket, String key, String versionId) {
+    }
+
+    public record Identity(String etag, long size, String lastModified, String versionId,
+                           Map<String, String> checksums) {
+    }
+
+    /** A part: {@code length} bytes from {@code start}, of which the first {@code completed} are on disk. */
+    public record Part(int number, long start, long length, long completed) {
+        @JsonIgnore
+        public boolean isDone() {
+            return completed >= length;
+        }
+    }
+
+    /** Bytes recorded as on disk. */
+    @JsonIgnore
+    public long completedBytes() {
+        return parts.stream().mapToLong(Part::completed).sum();
+    }
+
+    @JsonIgnore
+    public Path tempPath() {
+        return Path.of(tempFile);
+    }
+
+    /**
+     * Checks that the file is a well-formed checkpoint of this format; returns null when it is, or
+     * the reason it is not.
+     */
+    public String problem() {
+        if (formatVersion != FORMAT_VERSION) {
+            return "it has format version " + formatVersion + ", this Ferry writes version " + FORMAT_VERSION;
+        }
+        if (!KIND.equals(kind)) {
+            return "it is not a download checkpoint";
+        }
+        if (source == null || object == null || tempFile == null || destination == null || parts == null
+                || source.bucket() == null || source.key() == null) {
+            return "it is incomplete";
+        }
+        if (object.size() != expectedLength || expectedLength < 0) {
+            return "its sizes disagree";
+        }
+        long next = 0;
+        int number = 1;
+        for (Part p : parts) {
+            if (p == null || p.number() != number++ || p.start() != next || p.length() <= 0
+                    || p.completed() < 0 || p.completed() > p.length()) {
+                return "its part list is inconsistent";
+            }
+            next += p.length();
+        }
+        if (next != expectedLength) {
+            return "its parts do not cover the object";
+        }
+        return null;
+    }
+
+    public boolean sameSource(Source other) {
+        return Objects.equals(source, other);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.ferry.transfer.event;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import dev.ferry.transfer.TransferState;
+
+/**
+ * Delivers one transfer run's events and progress to its listener on a dedicated thread, as
+ * {@link TransferListener} promises. Transfer threads only enqueue; they never wait for the listener.
+ * Also computes rates and keeps the latest {@link Progress} for anyone who polls.
+ */
+public final class Notifier {
+    /** How often progress is sampled and delivered. */
+    public static final long TICK_MILLIS = 250;
+    private static final double SMOOTHING_SECONDS = 5.0;
+
+    /** Raw counters the notifier turns into a {@link Progress}. */
+    public record Counters(TransferState state, long total, long done, long fetched, int partsDone,
+                           int partsTotal) {
+    }
+
+    private final TransferListener listener;
+    private final Supplier<Counters> counters;
+    private final LinkedBlockingQueue<TransferEvent> queue = new LinkedBlockingQueue<>();
+    private final AtomicReference<Progress> latest = new AtomicReference<>(Progress.initial());
+    private final ArrayDeque<long[]> window = new ArrayDeque<>();
+    private final Thread thread;
+    private volatile boolean finishing;
+    private double smoothed = -1;
+    private long lastSampleNanos;
+    private long lastFetched;
+    private Progress lastDelivered;
+
+    public Notifier(String name, TransferListener listener, Supplier<Counters> counters) {
+        this.listener = listener == null ? TransferListener.NONE : listener;
+        this.counters = counters;
+        this.thread = new Thread(this::loop, "ferry-events-" + name);
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public void emit(TransferEvent event) {
+        queue.add(event);
+    }
+
+    /** The most recent progress snapshot (updated every tick even without a listener). */
+    public Progress latest() {
+        return latest.get();
+    }
+
+    /**
+     * Delivers what is queued, then the final progress, and stops the thread. Waits at most
+     * {@code maxWaitMillis} for a slow listener.
+     */
+    public void finish(long maxWaitMillis) {
+        finishing = true;
+        thread.interrupt();
+        try {
+            thread.join(maxWaitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void loop() {
+        long nextTick = System.nanoTime();
+        while (true) {
+            long waitNanos = nextTick - System.nanoTime();
+            TransferEvent event = null;
+            if (!finishing) {
+                try {
+                    event = waitNanos > 0 ? queue.poll(waitNanos, TimeUnit.NANOSECONDS) : queue.poll();
+                } catch (InterruptedException e) {
+                    // finish() wakes us; fall through to drain
+                }
+            }
+            if (finishing) {
+                TransferEvent e;
+                while ((e = queue.poll()) != null) {
+                    deliver(e);
+                }
+                Progress last = sample(System.nanoTime());
+                safely(() -> listener.onProgress(last));
+                return;
+            }
+            if (event != null) {
+                deliver(event);
+            }
+            long now = System.nanoTime();
+            if (now - nextTick >= 0) {
+                Progress p = sample(now);
+                if (!p.equals(lastDelivered)) {
+                    lastDelivered = p;
+                    safely(() -> listener.onProgress(p));
+                }
+                nextTick = now + TICK_MILLIS * 1_000_000L;
+            }
+        }
+    }
+
+    private void deliver(TransferEvent e) {
+        safely(() -> listener.onEvent(e));
+    }
+
+    private Progress sample(long now) {
+        Counters c = counters.get();
+        window.addLast(new long[]{now, c.fetched()});
+        while (window.size() > 2 && now - window.peekFirst()[0] > 1_000_000_000L) {
+            window.removeFirst();
+        }
+        long[] first = window.peekFirst();
+        double span = (now - first[0]) / 1e9;
+        long rate = span > 0.05 ? (long) ((c.fetched() - first[1]) / span) : 0;
+        if (lastSampleNanos != 0) {
+            double dt = (now - lastSampleNanos) / 1e9;
+            double instant = dt > 0 ? (c.fetched() - lastFetched) / dt : 0;
+            double alpha = 1 - Math.exp(-dt / SMOOTHING_SECONDS);
+            smoothed = smoothed < 0 ? instant : smoothed + alpha * (instant - smoothed);
+        }
+        lastSampleNanos = now;
+        lastFetched = c.fetched();
+        long smooth = smoothed < 0 ? rate : (long) smoothed;
+        long left = c.total() < 0 ? -1 : c.total() - c.done();
+        long eta = left < 0 || smooth <= 0 ? (left == 0 ? 0 : -1) : (long) Math.ceil((double) left / smooth);
+        boolean running = c.state() == TransferState.TRANSFERRING || c.state() == TransferState.CONNECTING;
+        Progress p = new Progress(c.state(), c.total(), c.done(), c.fetched(), running ? rate : 0,
+                running ? smooth : 0, eta, c.partsDone(), c.partsTotal());
+        latest.set(p);
+        return p;
+    }
+
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException ignored) {
+            // a listener's failure must not disturb the transfer or other notifications
+        }
+    }
+}
