@@ -397,7 +397,8 @@ public final class Download {
         if (workers == 0) {
             return;
         }
-        Thread checkpointer = request.checkpoint() == null ? null : startCheckpointer();
+        CountDownLatch stopCheckpointer = new CountDownLatch(1);
+        Thread checkpointer = request.checkpoint() == null ? null : startCheckpointer(stopCheckpointer);
         CountDownLatch finished = new CountDownLatch(workers);
         for (int i = 0; i < workers; i++) {
             Thread t = new Thread(() -> {
@@ -414,16 +415,22 @@ public final class Download {
         }
         awaitUninterruptibly(finished);
         if (checkpointer != null) {
-            checkpointer.interrupt();
+            stopCheckpointer.countDown();
             joinUninterruptibly(checkpointer);
         }
     }
 
-    private Thread startCheckpointer() {
+    /**
+     * Saves a checkpoint every {@link #CHECKPOINT_INTERVAL_MILLIS} until {@code stop} opens. Never
+     * interrupted: an interrupt during {@code force()} would close the shared temp-file channel.
+     */
+    private Thread startCheckpointer(CountDownLatch stop) {
         Thread t = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
+            while (true) {
                 try {
-                    Thread.sleep(CHECKPOINT_INTERVAL_MILLIS);
+                    if (stop.await(CHECKPOINT_INTERVAL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
                 } catch (InterruptedException e) {
                     return;
                 }
