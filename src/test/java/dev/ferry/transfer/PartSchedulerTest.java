@@ -1,0 +1,105 @@
+package dev.ferry.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import org.junit.jupiter.api.Test;
+
+class PartSchedulerTest {
+
+    private static List<String> drainQueued(PartScheduler s) {
+        List<String> runs = new ArrayList<>();
+        PartScheduler.Run r;
+        List<PartScheduler.Run> taken = new ArrayList<>();
+        while (taken.size() < 100 && (r = s.next()) != null) {
+            runs.add(r.toString());
+            taken.add(r);
+        }
+        return runs;
+    }
+
+    @Test
+    void splitsFreshWorkIntoOneRunPerWorker() {
+        PartScheduler s = new PartScheduler(16, i -> false, i -> false, 4);
+        PartScheduler.Run a = s.next();
+        PartScheduler.Run b = s.next();
+        PartScheduler.Run c = s.next();
+        PartScheduler.Run d = s.next();
+        assertThat(List.of(a, b, c, d)).extracting(Object::toString)
+                .containsExactly("[0..3]", "[4..7]", "[8..11]", "[12..15]");
+    }
+
+    @Test
+    void runsNeverCrossFinishedPartsAndPartlyWrittenPartsStartRuns() {
+        // parts 2 and 5 done, part 7 has bytes on disk
+        BitSet done = new BitSet();
+        done.set(2);
+        done.set(5);
+        PartScheduler s = new PartScheduler(10, done::get, i -> i == 7 || done.get(i), 1);
+        assertThat(List.of(s.next(), s.next(), s.next(), s.next())).extracting(Object::toString)
+                .containsExactly("[0..1]", "[3..4]", "[6..6]", "[7..9]");
+    }
+
+    @Test
+    void idleWorkerStealsTheBackHalfOfTheLargestRun() {
+        PartScheduler s = new PartScheduler(8, i -> false, i -> false, 1);
+        PartScheduler.Run owner = s.next();
+        assertThat(owner).hasToString("[0..7]");
+        assertThat(s.advance(owner)).isTrue(); // now on part 1; parts 2..7 unstarted
+        PartScheduler.Run thief = s.next();
+        assertThat(thief).hasToString("[5..7]");
+        assertThat(owner).hasToString("[1..4]");
+    }
+
+    @Test
+    void ownerStopsAtTheNewBoundaryAfterASteal() {
+        PartScheduler s = new PartScheduler(3, i -> false, i -> false, 1);
+        PartScheduler.Run owner = s.next();
+        PartScheduler.Run thief = s.next(); // takes part 2
+        assertThat(thief).hasToString("[2..2]");
+        assertThat(s.advance(owner)).isTrue();  // 0 -> 1
+        assertThat(s.advance(owner)).isFalse(); // 1 was the last of its run now
+        assertThat(s.advance(thief)).isFalse();
+        assertThat(s.next()).isNull();
+    }
+
+    @Test
+    void aRunInItsLastPartCannotBeStolenFrom() {
+        PartScheduler s = new PartScheduler(1, i -> false, i -> false, 4);
+        assertThat(s.next()).hasToString("[0..0]");
+        assertThat(s.next()).isNull();
+        assertThat(drainQueued(new PartScheduler(0, i -> false, i -> false, 4))).isEmpty();
+    }
+
+    @Test
+    void concurrentWorkersFetchEveryPartExactlyOnce() throws Exception {
+        int parts = 500;
+        PartScheduler s = new PartScheduler(parts, i -> false, i -> false, 8);
+        AtomicIntegerArray fetched = new AtomicIntegerArray(parts);
+        CountDownLatch finished = new CountDownLatch(12);
+        for (int w = 0; w < 12; w++) {
+            new Thread(() -> {
+                PartScheduler.Run run;
+                while ((run = s.next()) != null) {
+                    do {
+                        fetched.incrementAndGet(run.current());
+                        if (ThreadLocalRandom.current().nextInt(4) == 0) {
+                            Thread.yield();
+                        }
+                    } while (s.advance(run));
+                }
+                finished.countDown();
+            }).start();
+        }
+        finished.await();
+        for (int i = 0; i < parts; i++) {
+            assertThat(fetched.get(i)).as("part %d", i).isEqualTo(1);
+        }
+    }
+}
