@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,15 +57,20 @@ import dev.ferry.transfer.limit.RateLimiter;
 public final class Download {
     private static final int BUFFER_BYTES = 256 << 10;
     static final long CHECKPOINT_INTERVAL_MILLIS = 400;
-    /** Consecutive failed attempts of one part, without progress in between, before the download fails. */
-    static final int PART_ATTEMPTS = 6;
     private static final AtomicInteger IDS = new AtomicInteger();
+    /**
+     * Temp files some Download in this JVM is working on. File locks are per process (and on Linux closing
+     * any channel to a file drops them all), so they only keep other processes out; this set keeps out
+     * other Downloads of the same JVM before they even open the file.
+     */
+    private static final Set<Path> CLAIMED = ConcurrentHashMap.newKeySet();
 
     private enum Stop { NONE, PAUSE, CANCEL }
 
     private final ObjectStore store;
     private final DownloadRequest request;
     private final RateLimiter limiter;
+    /** Back-off between attempts of a part; its maxAttempts bounds consecutive attempts without progress. */
     private final RetryPolicy partRetry;
     private final CancelSignal cancel = new CancelSignal();
     private final AtomicReference<Stop> stop = new AtomicReference<>(Stop.NONE);
@@ -78,6 +85,7 @@ public final class Download {
     private volatile Part[] parts = new Part[0];
     private FileChannel channel;
     private FileLock lock;
+    private boolean claimed;
     private long reused;
     private long[] lastSaved;
     private final Object saveLock = new Object();
@@ -174,6 +182,7 @@ public final class Download {
             result = finishFailed("internal error: " + e, e, FailureKind.TRANSIENT);
         } finally {
             closeTemp();
+            releaseClaim();
         }
         notifier.emit(TransferEvent.of(terminalEvent(result.state()), result.message()));
         notifier.finish(10_000);
@@ -248,12 +257,14 @@ public final class Download {
         return null;
     }
 
-    /** Opens and locks the temp file; false when another process holds it. */
+    /** Claims, opens and locks the temp file; false when another Download or process works on it. */
     private boolean openTemp() throws IOException {
+        if (!claim()) {
+            return false;
+        }
         Path temp = request.tempFile();
-        boolean existed = Files.exists(temp);
-        RandomAccessFile raf = new RandomAccessFile(temp.toFile(), "rw");
-        channel = raf.getChannel();
+        tempExisted = Files.exists(temp);
+        channel = new RandomAccessFile(temp.toFile(), "rw").getChannel();
         try {
             lock = channel.tryLock();
         } catch (OverlappingFileLockException e) {
@@ -262,13 +273,28 @@ public final class Download {
         if (lock == null) {
             channel.close();
             channel = null;
+            releaseClaim();
             return false;
         }
-        tempExisted = existed;
         return true;
     }
 
     private boolean tempExisted;
+
+    /** Claims the temp file for this Download within the JVM; true if it is (now) ours. */
+    private boolean claim() {
+        if (!claimed) {
+            claimed = CLAIMED.add(request.tempFile());
+        }
+        return claimed;
+    }
+
+    private void releaseClaim() {
+        if (claimed) {
+            CLAIMED.remove(request.tempFile());
+            claimed = false;
+        }
+    }
 
     /** Builds the part list: from a valid checkpoint, or fresh. Sizes the temp file. */
     private void planParts() throws IOException {
@@ -297,8 +323,14 @@ public final class Download {
             channel.truncate(0);
         }
         sizeTempFile(size);
-        lastSaved = cp == null ? null : doneArray();
+        lastSaved = cp == null ? null : recorded(cp);
+        // a repaired or new plan is recorded at once: the old checkpoint may claim bytes the file lacks
+        saveCheckpointQuietly();
         notifier.emit(TransferEvent.of(Type.TEMP_FILE_CREATED, request.tempFile().toString()));
+    }
+
+    private static long[] recorded(DownloadCheckpoint cp) {
+        return cp.parts().stream().mapToLong(DownloadCheckpoint.Part::completed).toArray();
     }
 
     private void sizeTempFile(long size) throws IOException {
@@ -497,7 +529,7 @@ public final class Download {
 
     /** Reports a failed attempt and waits before the next; true when the part (and download) gives up. */
     private boolean retryOrFail(Part p, int failures, IOException e) {
-        if (failures >= PART_ATTEMPTS) {
+        if (failures >= partRetry.maxAttempts()) {
             partEvent(Type.PART_FAILED, p, describe(e) + "; giving up after " + failures + " attempts");
             fail(e);
             return true;
@@ -516,28 +548,47 @@ public final class Download {
         long from = p.start + p.done.get();
         long to = p.start + p.length - 1;
         try (RangeBody body = store.getRange(request.source(), from, to, info.etag(), cancel)) {
-            ReadableByteChannel in = body.channel();
-            long position = from;
-            long remaining = to - from + 1;
-            while (remaining > 0) {
-                int want = (int) Math.min(remaining, limiter.quantum(BUFFER_BYTES));
-                buffer.clear().limit(want);
-                while (buffer.hasRemaining()) {
-                    if (in.read(buffer) < 0) {
-                        throw new EOFException("the connection ended " + (remaining - buffer.position())
-                                + " bytes early");
-                    }
-                }
-                int got = buffer.position();
-                fetched.addAndGet(got);
-                limiter.acquire(got, cancel);
-                buffer.flip();
-                write(buffer, position);
-                position += got;
-                remaining -= got;
-                p.done.addAndGet(got);
+            copyBody(p, body.channel(), to - from + 1, buffer);
+        }
+    }
+
+    /**
+     * Copies a part's body into place one rate-limiter quantum at a time. The limiter admits a quantum
+     * before it is read, so the counters never run ahead of the limit; bytes that arrived before the
+     * body failed are still written and counted, so a retry starts exactly where this body stopped.
+     */
+    private void copyBody(Part p, ReadableByteChannel in, long length, ByteBuffer buffer) throws IOException {
+        long remaining = length;
+        while (remaining > 0) {
+            int want = (int) Math.min(remaining, limiter.quantum(BUFFER_BYTES));
+            limiter.acquire(want, cancel);
+            buffer.clear().limit(want);
+            try {
+                fill(in, buffer, remaining);
+            } finally {
+                remaining -= keep(p, buffer);
             }
         }
+    }
+
+    private static void fill(ReadableByteChannel in, ByteBuffer buffer, long remaining) throws IOException {
+        while (buffer.hasRemaining()) {
+            if (in.read(buffer) < 0) {
+                throw new EOFException("the connection ended " + (remaining - buffer.position()) + " bytes early");
+            }
+        }
+    }
+
+    /** Writes what the buffer holds at the part's next offset and counts it; returns the byte count. */
+    private int keep(Part p, ByteBuffer buffer) throws LocalWriteException {
+        buffer.flip();
+        int got = buffer.remaining();
+        if (got > 0) {
+            write(buffer, p.start + p.done.get());
+            fetched.addAndGet(got);
+            p.done.addAndGet(got);
+        }
+        return got;
     }
 
     private void write(ByteBuffer buffer, long position) throws LocalWriteException {
@@ -715,10 +766,15 @@ public final class Download {
     private DownloadResult finishStopped() {
         if (stop.get() == Stop.CANCEL) {
             closeTemp();
-            deleteQuietly(request.tempFile());
-            deleteCheckpoint();
+            boolean ours = claim();
+            if (ours) {
+                deleteQuietly(request.tempFile());
+                deleteCheckpoint();
+            }
             state = TransferState.CANCELLED;
-            return result(TransferState.CANCELLED, "cancelled; partial data deleted", null, FailureKind.NONE);
+            return result(TransferState.CANCELLED, ours ? "cancelled; partial data deleted"
+                    : "cancelled; the partial data belongs to another running download and was kept", null,
+                    FailureKind.NONE);
         }
         keepOrDropPartial();
         state = TransferState.PAUSED;
@@ -741,7 +797,7 @@ public final class Download {
         if (kind == FailureKind.DISK_FULL) {
             message = "no space left on device while writing " + request.tempFile();
         }
-        if (request.checkpoint() != null && kind != FailureKind.INPUT) {
+        if (request.checkpoint() != null) {
             message += "; the checkpoint is kept, run again to resume";
         }
         return finishFailed(message, t, kind);

@@ -373,7 +373,8 @@ public final class S3Store implements ObjectStore {
         }
         String v = value.strip();
         try {
-            return Math.max(0, Long.parseLong(v)) * 1000;
+            long seconds = Math.max(0, Long.parseLong(v));
+            return seconds > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : seconds * 1000;
         } catch (NumberFormatException notSeconds) {
             try {
                 ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
@@ -390,14 +391,14 @@ public final class S3Store implements ObjectStore {
         }
         try {
             BufferedSource source = body.source();
-            if (source.request(max + 1L)) {
-                throw StoreException.client(op, "the server's answer is larger than " + (max >> 20) + " MiB", null,
-                        false);
+            if (!source.request(max + 1L)) {
+                return source.readByteArray();
             }
-            return source.readByteArray();
         } catch (IOException e) {
             throw StoreException.client(op, "the answer could not be read: " + e.getMessage(), e, true);
         }
+        // thrown outside the try: a refusal is final, not a read failure worth retrying
+        throw StoreException.client(op, "the server's answer is larger than " + (max >> 20) + " MiB", null, false);
     }
 
     /** A GET body whose in-flight read is aborted when the transfer's signal is cancelled. */

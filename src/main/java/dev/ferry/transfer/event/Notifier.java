@@ -28,8 +28,9 @@ public final class Notifier {
     private final LinkedBlockingQueue<TransferEvent> queue = new LinkedBlockingQueue<>();
     private final AtomicReference<Progress> latest = new AtomicReference<>(Progress.initial());
     private final ArrayDeque<long[]> window = new ArrayDeque<>();
+    /** Queued by {@link #finish}: everything queued before it is delivered first. Compared by identity. */
+    private final TransferEvent end = TransferEvent.of(TransferEvent.Type.FAILED, "end of run");
     private final Thread thread;
-    private volatile boolean finishing;
     private double smoothed = -1;
     private long lastSampleNanos;
     private long lastFetched;
@@ -57,11 +58,11 @@ public final class Notifier {
 
     /**
      * Delivers what is queued, then the final progress, and stops the thread. Waits at most
-     * {@code maxWaitMillis} for a slow listener.
+     * {@code maxWaitMillis} for a slow listener. The thread is never interrupted: that would reach into
+     * whatever the listener is doing.
      */
     public void finish(long maxWaitMillis) {
-        finishing = true;
-        thread.interrupt();
+        queue.add(end);
         try {
             thread.join(maxWaitMillis);
         } catch (InterruptedException e) {
@@ -72,20 +73,8 @@ public final class Notifier {
     private void loop() {
         long nextTick = System.nanoTime();
         while (true) {
-            long waitNanos = nextTick - System.nanoTime();
-            TransferEvent event = null;
-            if (!finishing) {
-                try {
-                    event = waitNanos > 0 ? queue.poll(waitNanos, TimeUnit.NANOSECONDS) : queue.poll();
-                } catch (InterruptedException e) {
-                    // finish() wakes us; fall through to drain
-                }
-            }
-            if (finishing) {
-                TransferEvent e;
-                while ((e = queue.poll()) != null) {
-                    deliver(e);
-                }
+            TransferEvent event = poll(nextTick - System.nanoTime());
+            if (event == end) {
                 Progress last = sample(System.nanoTime());
                 safely(() -> listener.onProgress(last));
                 return;
@@ -95,13 +84,26 @@ public final class Notifier {
             }
             long now = System.nanoTime();
             if (now - nextTick >= 0) {
-                Progress p = sample(now);
-                if (!p.equals(lastDelivered)) {
-                    lastDelivered = p;
-                    safely(() -> listener.onProgress(p));
-                }
+                tick(now);
                 nextTick = now + TICK_MILLIS * 1_000_000L;
             }
+        }
+    }
+
+    private TransferEvent poll(long waitNanos) {
+        try {
+            return waitNanos > 0 ? queue.poll(waitNanos, TimeUnit.NANOSECONDS) : queue.poll();
+        } catch (InterruptedException e) {
+            return null; // nobody should interrupt this thread; the loop carries on until its end marker
+        }
+    }
+
+    /** Samples progress and delivers it when it changed. */
+    private void tick(long now) {
+        Progress p = sample(now);
+        if (!p.equals(lastDelivered)) {
+            lastDelivered = p;
+            safely(() -> listener.onProgress(p));
         }
     }
 

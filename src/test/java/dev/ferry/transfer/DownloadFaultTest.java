@@ -1,0 +1,296 @@
+package dev.ferry.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.ferry.storage.ObjectRef;
+import dev.ferry.storage.http.RetryPolicy;
+import dev.ferry.storage.s3.S3Store;
+import dev.ferry.testing.FakeS3;
+import dev.ferry.testing.FakeS3.Call;
+import dev.ferry.testing.RecordingListener;
+import dev.ferry.testing.SigV4Check;
+import dev.ferry.testing.TestData;
+import dev.ferry.transfer.DownloadResult.FailureKind;
+import dev.ferry.transfer.checkpoint.CheckpointFiles;
+import dev.ferry.transfer.checkpoint.DownloadCheckpoint;
+import dev.ferry.transfer.event.TransferEvent;
+import dev.ferry.transfer.event.TransferEvent.Type;
+import dev.ferry.transfer.limit.RateLimiter;
+import mockwebserver3.MockResponse;
+import mockwebserver3.SocketEffect;
+import okio.Buffer;
+
+/** The download engine against a server that misbehaves on cue. */
+class DownloadFaultTest {
+    /** Not a multiple of the engine's read buffer, so a cut body ends inside a buffer. */
+    private static final int PART = 1_000_000;
+    private static final byte[] CONTENT = TestData.bytes(3 * PART + 4321, 7);
+    private static final int PART_ATTEMPTS = 4;
+
+    @TempDir
+    Path dir;
+    private FakeS3 s3;
+    private Path dest;
+    private Path checkpoint;
+
+    @BeforeEach
+    void start() throws Exception {
+        s3 = new FakeS3(CONTENT);
+        dest = dir.resolve("obj.bin");
+        checkpoint = dir.resolve("cp.json");
+    }
+
+    @AfterEach
+    void stop() {
+        s3.close();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private DownloadRequest request(int connections) {
+        return DownloadRequest.of(ObjectRef.of(FakeS3.BUCKET, FakeS3.KEY), dest).withPartSize(PART)
+                .withConnections(connections).withCheckpoint(checkpoint);
+    }
+
+    private Download download(DownloadRequest req, RecordingListener listener) {
+        S3Store store = s3.store(RetryPolicy.fast(3));
+        return new Download(store, req, RateLimiter.unlimited(), listener, RetryPolicy.fast(PART_ATTEMPTS));
+    }
+
+    private DownloadResult run(DownloadRequest req, RecordingListener listener) {
+        return download(req, listener).run();
+    }
+
+    /** Answers the first request for the range starting at {@code start} differently. */
+    private static FakeS3.Fault firstAt(long start, Function<Call, MockResponse> answer) {
+        AtomicBoolean used = new AtomicBoolean();
+        return c -> c.start() == start && used.compareAndSet(false, true) ? answer.apply(c) : null;
+    }
+
+    private List<Call> requestsFor(int part) {
+        long end = Math.min((long) part * PART, CONTENT.length) - 1;
+        return s3.rangedGets().stream().filter(c -> c.end() == end).toList();
+    }
+
+    private void assertExactAndClean(DownloadResult r) {
+        assertThat(r.state()).as(r.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(TestData.sha256(dest)).isEqualTo(TestData.sha256(CONTENT));
+        assertThat(DownloadRequest.tempFileFor(dest)).doesNotExist();
+        assertThat(checkpoint).doesNotExist();
+    }
+
+    private void assertEveryRequestSignedForItsOwnTime() {
+        assertThat(s3.calls()).isNotEmpty().allSatisfy(c ->
+                assertThat(SigV4Check.problem(c.request(), FakeS3.CREDENTIALS, "us-east-1")).isNull());
+    }
+
+    private static List<TransferEvent> forPart(List<TransferEvent> events, int part) {
+        return events.stream().filter(e -> e.part() == part).toList();
+    }
+
+    private DownloadCheckpoint readCheckpoint() throws Exception {
+        return CheckpointFiles.read(checkpoint, DownloadCheckpoint.class);
+    }
+
+    // ------------------------------------------------------------------ tests
+
+    @Test
+    void bodyCutMidPartIsFetchedAgainFromWhereItStopped() {
+        s3.fault(firstAt(PART, c -> new MockResponse.Builder(s3.object(c))
+                .onResponseBody(new SocketEffect.CloseSocket()).build()));
+        RecordingListener events = new RecordingListener();
+
+        DownloadResult r = run(request(2), events);
+
+        assertExactAndClean(r);
+        List<Call> part2 = requestsFor(2);
+        assertThat(part2).hasSize(2);
+        assertThat(part2.get(0).start()).isEqualTo(PART);
+        long resumedAt = part2.get(1).start();
+        // MockWebServer cuts the body after half its bytes; all of them were kept
+        assertThat(resumedAt).isEqualTo(PART + PART / 2);
+        // every byte that arrived before the cut was kept: nothing crossed the network twice
+        assertThat(r.fetched()).isEqualTo(CONTENT.length);
+        assertThat(forPart(events.events(Type.PART_FAILED), 2)).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("retrying from byte " + resumedAt));
+        assertThat(events.events(Type.PART_SUCCEEDED)).hasSize(4);
+        assertEveryRequestSignedForItsOwnTime();
+    }
+
+    @Test
+    void slowDownWithRetryAfterIsWaitedOutAndResigned() {
+        s3.fault(firstAt(PART, c -> new MockResponse.Builder(
+                FakeS3.error(503, "SlowDown", "Please reduce your request rate.")).setHeader("Retry-After", "1").build()));
+
+        DownloadResult r = run(request(2), new RecordingListener());
+
+        assertExactAndClean(r);
+        List<Call> part2 = requestsFor(2);
+        assertThat(part2).hasSize(2).allSatisfy(c -> assertThat(c.start()).isEqualTo(PART));
+        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(part2.get(1).nanos() - part2.get(0).nanos());
+        assertThat(waitedMillis).isGreaterThanOrEqualTo(950);
+        assertThat(part2.get(1).header("x-amz-date")).isNotEqualTo(part2.get(0).header("x-amz-date"));
+        assertThat(r.fetched()).isEqualTo(CONTENT.length);
+        assertEveryRequestSignedForItsOwnTime();
+    }
+
+    @Test
+    void internalErrorThenSuccess() {
+        s3.fault(firstAt(2L * PART, c -> FakeS3.error(500, "InternalError", "We encountered an internal error.")));
+
+        DownloadResult r = run(request(2), new RecordingListener());
+
+        assertExactAndClean(r);
+        assertThat(requestsFor(3)).hasSize(2);
+        assertThat(r.fetched()).isEqualTo(CONTENT.length);
+        assertEveryRequestSignedForItsOwnTime();
+    }
+
+    @Test
+    void preconditionFailedMidDownloadDiscardsEverything() {
+        AtomicBoolean checkpointExistedBefore412 = new AtomicBoolean();
+        s3.fault(c -> {
+            if (c.start() == 0) {
+                // slow enough for the checkpointer to record the download before it fails
+                return new MockResponse.Builder(s3.object(c)).bodyDelay(600, TimeUnit.MILLISECONDS).build();
+            }
+            if (c.start() == PART) {
+                checkpointExistedBefore412.set(Files.exists(checkpoint));
+                return FakeS3.error(412, "PreconditionFailed", "At least one of the pre-conditions did not hold");
+            }
+            return null;
+        });
+        RecordingListener events = new RecordingListener();
+
+        DownloadResult r = run(request(1), events);
+
+        assertThat(r.state()).isEqualTo(TransferState.FAILED);
+        assertThat(r.failureKind()).isEqualTo(FailureKind.SOURCE_CHANGED);
+        assertThat(checkpointExistedBefore412).isTrue();
+        assertThat(checkpoint).doesNotExist();
+        assertThat(DownloadRequest.tempFileFor(dest)).doesNotExist();
+        assertThat(dest).doesNotExist();
+        assertThat(requestsFor(2)).hasSize(1).allSatisfy(c -> assertThat(c.header("If-Match")).isEqualTo(FakeS3.ETAG));
+        assertThat(events.types()).last().isEqualTo(Type.FAILED);
+    }
+
+    @Test
+    void aRangeAnswerForOtherBytesIsNeverWrittenAndIsRetried() {
+        s3.fault(firstAt(PART, c -> s3.partial(0, PART - 1, 0, PART - 1)));
+        RecordingListener events = new RecordingListener();
+
+        DownloadResult r = run(request(2), events);
+
+        assertExactAndClean(r);
+        assertThat(requestsFor(2)).hasSize(2);
+        assertThat(forPart(events.events(Type.PART_FAILED), 2)).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("Content-Range"));
+        assertThat(r.fetched()).isEqualTo(CONTENT.length);
+    }
+
+    @Test
+    void aRangeAnswerThatIsAlwaysWrongFailsWithoutWritingIt() throws Exception {
+        s3.fault(c -> c.start() == PART ? s3.partial(0, PART - 1, 0, PART - 1) : null);
+        RecordingListener events = new RecordingListener();
+
+        DownloadResult r = run(request(1), events);
+
+        assertThat(r.state()).isEqualTo(TransferState.FAILED);
+        assertThat(r.failureKind()).isEqualTo(FailureKind.TRANSIENT);
+        assertThat(dest).doesNotExist();
+        assertThat(requestsFor(2)).hasSize(PART_ATTEMPTS);
+        DownloadCheckpoint cp = readCheckpoint();
+        assertThat(cp.parts().get(0).completed()).isEqualTo(PART);
+        assertThat(cp.parts().get(1).completed()).isZero();
+        // the wrong bytes are not in the temp file where part 2 belongs
+        byte[] temp = Files.readAllBytes(DownloadRequest.tempFileFor(dest));
+        assertThat(java.util.Arrays.copyOfRange(temp, PART, 2 * PART)).containsOnly(0);
+        assertThat(events.messages(Type.PART_FAILED)).contains("giving up after " + PART_ATTEMPTS + " attempts");
+    }
+
+    @Test
+    void aFullBodyToARangeRequestIsNotWrittenAtTheWrongOffset() {
+        s3.fault(firstAt(2L * PART, c -> s3.base(200).body(new Buffer().write(CONTENT)).build()));
+        RecordingListener events = new RecordingListener();
+
+        DownloadResult r = run(request(2), events);
+
+        assertExactAndClean(r);
+        assertThat(requestsFor(3)).hasSize(2);
+        assertThat(forPart(events.events(Type.PART_FAILED), 3)).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("HTTP 200"));
+    }
+
+    @Test
+    void aChunkedFullBodyToTheFirstRangeUsesOnlyThatRange() {
+        s3.fault(firstAt(0, c -> s3.base(200).chunkedBody(new Buffer().write(CONTENT), 64 << 10).build()));
+
+        DownloadResult r = run(request(2), new RecordingListener());
+
+        assertExactAndClean(r);
+        assertThat(requestsFor(1)).hasSize(1);
+    }
+
+    @Test
+    void forbiddenMidTransferFailsKeepingTheCheckpointThenResumes() throws Exception {
+        s3.fault(c -> c.start() >= PART ? FakeS3.error(403, "AccessDenied", "Access Denied") : null);
+
+        DownloadResult failed = run(request(1), new RecordingListener());
+
+        assertThat(failed.state()).isEqualTo(TransferState.FAILED);
+        assertThat(failed.message()).contains("AccessDenied");
+        assertThat(failed.failureKind()).isEqualTo(FailureKind.INPUT);
+        assertThat(requestsFor(2)).hasSize(1);
+        assertThat(dest).doesNotExist();
+        assertThat(DownloadRequest.tempFileFor(dest)).exists();
+        DownloadCheckpoint cp = readCheckpoint();
+        assertThat(cp.parts()).extracting(DownloadCheckpoint.Part::completed).containsExactly((long) PART, 0L, 0L, 0L);
+
+        s3.fault(c -> null);
+        RecordingListener events = new RecordingListener();
+        DownloadResult resumed = run(request(2), events);
+
+        assertExactAndClean(resumed);
+        assertThat(resumed.reused()).isEqualTo(PART);
+        assertThat(resumed.fetched()).isEqualTo(CONTENT.length - PART);
+        assertThat(events.types()).contains(Type.RESUMED);
+        assertThat(events.events(Type.PART_SUCCEEDED)).extracting(TransferEvent::part).containsExactlyInAnyOrder(2, 3, 4);
+    }
+
+    @Test
+    void cancelDuringBackOffIsPromptAndDeletesEverything() throws Exception {
+        s3.fault(c -> c.start() == 0 ? new MockResponse.Builder(FakeS3.error(503, "SlowDown", "slow"))
+                .setHeader("Retry-After", "5").build() : null);
+        Download d = download(request(2), new RecordingListener());
+        FutureTask<DownloadResult> running = new FutureTask<>(d::run);
+        new Thread(running, "test-download").start();
+        while (requestsFor(1).isEmpty()) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(100);
+
+        long t0 = System.nanoTime();
+        d.cancel();
+        DownloadResult r = running.get(5, TimeUnit.SECONDS);
+
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(1500);
+        assertThat(r.state()).isEqualTo(TransferState.CANCELLED);
+        assertThat(DownloadRequest.tempFileFor(dest)).doesNotExist();
+        assertThat(checkpoint).doesNotExist();
+        assertThat(dest).doesNotExist();
+        assertThat(requestsFor(1)).hasSize(1);
+    }
+}
