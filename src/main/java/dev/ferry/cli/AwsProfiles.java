@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Reads the AWS shared files: {@code ~/.aws/credentials} (sections {@code [name]}) and
@@ -15,6 +17,8 @@ import java.util.Map;
  * {@code AWS_SHARED_CREDENTIALS_FILE} and {@code AWS_CONFIG_FILE}. Nested sub-sections are skipped.
  */
 public final class AwsProfiles {
+    private static final Pattern PROFILE_PREFIX = Pattern.compile("profile\\s+");
+
     private final Map<String, Map<String, String>> credentials;
     private final Map<String, Map<String, String>> config;
 
@@ -25,9 +29,20 @@ public final class AwsProfiles {
 
     public static AwsProfiles load(Map<String, String> env) {
         String home = System.getProperty("user.home");
-        Path credFile = Path.of(env.getOrDefault("AWS_SHARED_CREDENTIALS_FILE", home + "/.aws/credentials"));
-        Path confFile = Path.of(env.getOrDefault("AWS_CONFIG_FILE", home + "/.aws/config"));
+        Path credFile = filePath(env.get("AWS_SHARED_CREDENTIALS_FILE"), home, "credentials");
+        Path confFile = filePath(env.get("AWS_CONFIG_FILE"), home, "config");
         return new AwsProfiles(parse(credFile, false), parse(confFile, true));
+    }
+
+    /** The file an environment variable names; a leading '~' is the home folder, as the AWS CLI and SDKs read it. */
+    static Path filePath(String fromEnv, String home, String defaultName) {
+        if (fromEnv == null || fromEnv.isBlank()) {
+            return Path.of(home, ".aws", defaultName);
+        }
+        if (fromEnv.equals("~") || fromEnv.startsWith("~/") || fromEnv.startsWith("~" + File.separator)) {
+            return Path.of(home + fromEnv.substring(1));
+        }
+        return Path.of(fromEnv);
     }
 
     public boolean exists(String profile) {
@@ -65,10 +80,11 @@ public final class AwsProfiles {
             if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
                 continue;
             }
-            if (line.startsWith("[") && line.endsWith("]")) {
-                String name = line.substring(1, line.length() - 1).strip();
-                if (configStyle && name.startsWith("profile ")) {
-                    name = name.substring(8).strip();
+            String header = sectionName(line);
+            if (header != null) {
+                String name = header;
+                if (configStyle && PROFILE_PREFIX.matcher(name).lookingAt()) {
+                    name = PROFILE_PREFIX.matcher(name).replaceFirst("");
                 } else if (configStyle && !name.equals("default")) {
                     section = null;
                     continue;
@@ -89,5 +105,18 @@ public final class AwsProfiles {
             section.putIfAbsent(key, value);
         }
         return out;
+    }
+
+    /** The name in a "[name]" line, which may end with a comment; null for any other line. */
+    private static String sectionName(String line) {
+        int close = line.indexOf(']');
+        if (!line.startsWith("[") || close < 0) {
+            return null;
+        }
+        String rest = line.substring(close + 1).strip();
+        if (!rest.isEmpty() && !rest.startsWith("#") && !rest.startsWith(";")) {
+            return null;
+        }
+        return line.substring(1, close).strip();
     }
 }

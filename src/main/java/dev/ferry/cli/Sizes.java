@@ -58,13 +58,15 @@ public final class Sizes {
         if (bytes < 1024) {
             return bytes + " B";
         }
-        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
         double v = bytes;
         int i = -1;
-        while (v >= 1024 && i < units.length - 1) {
+        // 1023.7 KiB would print as "1024 KiB": move on to the next unit when the rounded value reaches 1024
+        while ((v >= 1024 || i >= 0 && v >= 1023.5) && i < units.length - 1) {
             v /= 1024;
             i++;
         }
-        return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : v >= 10 ? "%.1f %s" : "%.2f %s", v, units[i]);
+        String pattern = v >= 99.95 ? "%.0f %s" : v >= 9.995 ? "%.1f %s" : "%.2f %s";
+        return String.format(Locale.ROOT, pattern, v, units[i]);
     }
 }

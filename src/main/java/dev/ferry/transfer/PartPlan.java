@@ -28,7 +28,7 @@ public final class PartPlan {
         if (requested <= 0) {
             throw new IllegalArgumentException("part size must be positive");
         }
-        long minForCount = (objectSize + MAX_PARTS - 1) / MAX_PARTS;
+        long minForCount = objectSize / MAX_PARTS + (objectSize % MAX_PARTS == 0 ? 0 : 1);
         if (requested >= minForCount) {
             return requested;
         }
@@ -36,6 +36,9 @@ public final class PartPlan {
     }
 
     public static List<Range> split(long objectSize, long partSize) {
+        if (partSize <= 0) {
+            throw new IllegalArgumentException("part size must be positive");
+        }
         List<Range> parts = new ArrayList<>();
         int number = 1;
         for (long start = 0; start < objectSize; start += partSize) {

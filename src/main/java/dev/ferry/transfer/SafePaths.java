@@ -16,7 +16,8 @@ import java.util.Set;
 public final class SafePaths {
     private static final Set<String> WINDOWS_RESERVED = Set.of("CON", "PRN", "AUX", "NUL",
             "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
-            "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9");
+            "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+            "COM\u00B9", "COM\u00B2", "COM\u00B3", "LPT\u00B9", "LPT\u00B2", "LPT\u00B3", "CONIN$", "CONOUT$");
     private static final boolean ON_WINDOWS =
             System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
@@ -56,17 +57,27 @@ public final class SafePaths {
         return out;
     }
 
-    /** One safe file-name segment. */
+    /**
+     * One safe file-name segment: never empty, "." or "..", and no '/' or '\' (they become '_'), so a
+     * segment made from a whole key still names one file inside its folder. Use the Windows rules on
+     * Windows, where "C:" would otherwise name a drive.
+     */
     public static String safeSegment(String raw, boolean windowsRules) {
+        if (raw.isEmpty()) {
+            return "_";
+        }
+        if (raw.equals(".")) {
+            return "%2E";
+        }
         if (raw.equals("..")) {
             return "%2E%2E";
         }
         StringBuilder sb = new StringBuilder(raw.length());
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
-            boolean control = c < 0x20 || c == 0x7f;
+            boolean unsafe = c < 0x20 || c == 0x7f || c == '/' || c == '\\';
             boolean forbidden = windowsRules && "<>:\"|?*".indexOf(c) >= 0;
-            sb.append(control || forbidden ? '_' : c);
+            sb.append(unsafe || forbidden ? '_' : c);
         }
         String s = sb.toString();
         if (windowsRules) {
@@ -77,7 +88,8 @@ public final class SafePaths {
             if (end < s.length()) {
                 s = s.substring(0, end) + "_".repeat(s.length() - end);
             }
-            String stem = s.contains(".") ? s.substring(0, s.indexOf('.')) : s;
+            // Windows ignores spaces before the extension: "NUL .txt" is the device too
+            String stem = (s.contains(".") ? s.substring(0, s.indexOf('.')) : s).stripTrailing();
             if (WINDOWS_RESERVED.contains(stem.toUpperCase(Locale.ROOT))) {
                 s = "_" + s;
             }

@@ -7,11 +7,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 
 import javax.crypto.Mac;
@@ -92,12 +94,16 @@ public final class SigV4Signer {
 
     /** Query string in canonical form (sorted, RFC 3986 encoded); also what goes on the wire. */
     public static String canonicalQuery(Map<String, String> query) {
-        List<String> pairs = new ArrayList<>();
+        // sorted by encoded name, then value; sorting the joined "name=value" strings would put "a1=" before "a="
+        List<String[]> pairs = new ArrayList<>();
         for (Map.Entry<String, String> e : query.entrySet()) {
-            pairs.add(uriEncode(e.getKey(), true) + "=" + uriEncode(e.getValue() == null ? "" : e.getValue(), true));
+            pairs.add(new String[] {uriEncode(e.getKey(), true),
+                    uriEncode(e.getValue() == null ? "" : e.getValue(), true)});
         }
-        pairs.sort(null);
-        return String.join("&", pairs);
+        pairs.sort(Comparator.<String[], String>comparing(p -> p[0]).thenComparing(p -> p[1]));
+        StringJoiner out = new StringJoiner("&");
+        pairs.forEach(p -> out.add(p[0] + "=" + p[1]));
+        return out.toString();
     }
 
     /** URI-encodes as SigV4 wants: unreserved characters kept, '/' kept only when not {@code encodeSlash}. */

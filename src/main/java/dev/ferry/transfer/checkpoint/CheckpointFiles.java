@@ -72,7 +72,11 @@ public final class CheckpointFiles {
         } catch (NoSuchFileException e) {
             return null;
         }
-        return JSON.readValue(bytes, type);
+        T value = JSON.readValue(bytes, type);
+        if (value == null) {
+            throw new IOException(file + " holds no " + type.getSimpleName());
+        }
+        return value;
     }
 
     /** Makes a rename or delete in {@code dir} durable where the platform allows it. */

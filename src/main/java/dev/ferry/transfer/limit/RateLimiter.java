@@ -76,14 +76,17 @@ public final class RateLimiter {
         return min;
     }
 
-    /** How many bytes to read before the next {@link #acquire}: about 50 ms at the strictest rate. */
+    /**
+     * How many bytes to read before the next {@link #acquire}: about 50 ms at the strictest rate, at least
+     * 1 KiB, never more than {@code max}.
+     */
     public int quantum(int max) {
         long rate = effectiveRate();
         if (rate == 0) {
             return max;
         }
-        long q = rate * QUANTUM_NANOS / 1_000_000_000L;
-        return (int) Math.max(MIN_QUANTUM, Math.min(max, q));
+        long q = rate / (1_000_000_000L / QUANTUM_NANOS);
+        return (int) Math.min(max, Math.max(MIN_QUANTUM, q));
     }
 
     /** Blocks until {@code bytes} may pass every limiter on the chain. */
