@@ -150,7 +150,7 @@ public final class DownloadCommand implements Callable<Integer> {
 
     private DownloadRequest singleRequest(S3Uri uri, StoreOptions.Resolved where, long part, long rate) {
         ObjectRef ref = new ObjectRef(uri.bucket(), uri.key(), versionId);
-        String fileName = SafePaths.safeSegment(ref.fileName(), false);
+        String fileName = SafePaths.safeSegment(ref.fileName());
         Path target;
         if (dest == null) {
             target = Path.of("").toAbsolutePath().resolve(fileName);
