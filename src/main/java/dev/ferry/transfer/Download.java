@@ -12,8 +12,10 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,6 +88,7 @@ public final class Download {
     private FileChannel channel;
     private FileLock lock;
     private boolean claimed;
+    private boolean tempExisted;
     private long reused;
     private long[] lastSaved;
     private final Object saveLock = new Object();
@@ -148,8 +151,42 @@ public final class Download {
         cancel.cancel();
     }
 
-    /** Deletes what a stopped download left behind (checkpoint and temp file), as {@code --cancel} does. */
+    /**
+     * Deletes what a stopped download left behind (checkpoint and temp file), as {@code --cancel} does.
+     * Refuses with an {@link IOException} while a download in this or another process works on the temp file.
+     */
     public static boolean discard(DownloadRequest request) throws IOException {
+        Path temp = request.tempFile();
+        if (!CLAIMED.add(temp)) {
+            throw busy(temp);
+        }
+        try {
+            ensureNotLockedElsewhere(temp);
+            return deleteLeftovers(request);
+        } finally {
+            CLAIMED.remove(temp);
+        }
+    }
+
+    private static void ensureNotLockedElsewhere(Path temp) throws IOException {
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            FileLock probe = ch.tryLock();
+            if (probe == null) {
+                throw busy(temp);
+            }
+            probe.release();
+        } catch (NoSuchFileException gone) {
+            // nothing to protect
+        } catch (OverlappingFileLockException e) {
+            throw busy(temp);
+        }
+    }
+
+    private static IOException busy(Path temp) {
+        return new IOException("a download is writing to " + temp + " right now; pause or cancel it there");
+    }
+
+    private static boolean deleteLeftovers(DownloadRequest request) throws IOException {
         boolean any = false;
         Path temp = request.tempFile();
         if (request.checkpoint() != null) {
@@ -159,7 +196,7 @@ public final class Download {
                         && cp.tempFile().endsWith(".ferry-partial")) {
                     any |= Files.deleteIfExists(cp.tempPath());
                 }
-            } catch (IOException unreadable) {
+            } catch (IOException | RuntimeException unreadable) {
                 // nothing more to learn from it; it is deleted below
             }
             any |= Files.deleteIfExists(request.checkpoint());
@@ -218,7 +255,7 @@ public final class Download {
         }
         try {
             if (!openTemp()) {
-                return finishFailed("another Ferry process is already downloading to " + request.tempFile(), null,
+                return finishFailed("another download is already writing to " + request.tempFile(), null,
                         FailureKind.BUSY);
             }
             planParts();
@@ -279,8 +316,6 @@ public final class Download {
         return true;
     }
 
-    private boolean tempExisted;
-
     /** Claims the temp file for this Download within the JVM; true if it is (now) ours. */
     private boolean claim() {
         if (!claimed) {
@@ -298,35 +333,37 @@ public final class Download {
 
     /** Builds the part list: from a valid checkpoint, or fresh. Sizes the temp file. */
     private void planParts() throws IOException {
-        ObjectInfo obj = info;
-        DownloadCheckpoint cp = loadUsableCheckpoint(obj);
-        long size = obj.size();
+        DownloadCheckpoint cp = loadUsableCheckpoint(info);
         if (cp != null) {
-            List<Part> list = new ArrayList<>();
-            for (DownloadCheckpoint.Part p : cp.parts()) {
-                list.add(new Part(p.number(), p.start(), p.length(), p.completed()));
-            }
-            parts = list.toArray(new Part[0]);
-            String repair = repairAgainstTempFile(size);
-            reused = Arrays.stream(parts).mapToLong(p -> p.done.get()).sum();
-            long doneParts = Arrays.stream(parts).filter(Part::isDone).count();
-            notifier.emit(TransferEvent.of(Type.RESUMED, "resuming: " + doneParts + " of " + parts.length
-                    + " parts done, " + (size - reused) + " of " + size + " bytes left"
-                    + (repair == null ? "" : "; " + repair)));
+            resumePlan(cp);
         } else {
-            long partSize = PartPlan.effectivePartSize(size, request.partSize());
-            List<Part> list = new ArrayList<>();
-            for (PartPlan.Range r : PartPlan.split(size, partSize)) {
-                list.add(new Part(r.number(), r.start(), r.length(), 0));
-            }
-            parts = list.toArray(new Part[0]);
-            channel.truncate(0);
+            freshPlan();
         }
-        sizeTempFile(size);
+        sizeTempFile(info.size());
         lastSaved = cp == null ? null : recorded(cp);
         // a repaired or new plan is recorded at once: the old checkpoint may claim bytes the file lacks
         saveCheckpointQuietly();
         notifier.emit(TransferEvent.of(Type.TEMP_FILE_CREATED, request.tempFile().toString()));
+    }
+
+    private void resumePlan(DownloadCheckpoint cp) throws IOException {
+        long size = info.size();
+        parts = cp.parts().stream().map(p -> new Part(p.number(), p.start(), p.length(), p.completed()))
+                .toArray(Part[]::new);
+        String repair = repairAgainstTempFile(size);
+        reused = Arrays.stream(parts).mapToLong(p -> p.done.get()).sum();
+        long doneParts = Arrays.stream(parts).filter(Part::isDone).count();
+        notifier.emit(TransferEvent.of(Type.RESUMED, "resuming: " + doneParts + " of " + parts.length
+                + " parts done, " + (size - reused) + " of " + size + " bytes left"
+                + (repair == null ? "" : "; " + repair)));
+    }
+
+    private void freshPlan() throws IOException {
+        long size = info.size();
+        long partSize = PartPlan.effectivePartSize(size, request.partSize());
+        parts = PartPlan.split(size, partSize).stream().map(r -> new Part(r.number(), r.start(), r.length(), 0))
+                .toArray(Part[]::new);
+        channel.truncate(0);
     }
 
     private static long[] recorded(DownloadCheckpoint cp) {
@@ -484,64 +521,67 @@ public final class Download {
 
     /** Fetches what is left of one part, retrying failures that leave hope. */
     private void fetchPart(Part p, ByteBuffer buffer) {
-        int failures = 0;
         p.active = true;
         try {
-            while (!p.isDone()) {
-                long before = p.done.get();
-                try {
-                    fetchOnce(p, buffer);
-                    continue;
-                } catch (LocalWriteException e) {
-                    abortPart(p, "local write failed: " + describe(e.getCause()));
-                    fail(e.getCause());
-                    return;
-                } catch (StoreException e) {
-                    if (cancel.isCancelled()) {
-                        abortPart(p, stopReason());
-                        return;
-                    }
-                    if (!e.isRetryable()) {
-                        partEvent(Type.PART_FAILED, p, e.getMessage());
-                        fail(e);
-                        return;
-                    }
-                    failures = p.done.get() > before ? 1 : failures + 1;
-                    if (retryOrFail(p, failures, e)) {
-                        return;
-                    }
-                } catch (IOException e) {
-                    if (cancel.isCancelled()) {
-                        abortPart(p, stopReason());
-                        return;
-                    }
-                    failures = p.done.get() > before ? 1 : failures + 1;
-                    if (retryOrFail(p, failures, e)) {
-                        return;
-                    }
-                }
+            if (fetchWithRetries(p, buffer)) {
+                partEvent(Type.PART_SUCCEEDED, p, null);
             }
-            partEvent(Type.PART_SUCCEEDED, p, null);
         } finally {
             p.active = false;
         }
     }
 
-    /** Reports a failed attempt and waits before the next; true when the part (and download) gives up. */
-    private boolean retryOrFail(Part p, int failures, IOException e) {
+    /** True when the part is complete; false when it stopped (paused, cancelled or failed). */
+    private boolean fetchWithRetries(Part p, ByteBuffer buffer) {
+        int failures = 0;
+        while (!p.isDone()) {
+            long before = p.done.get();
+            try {
+                fetchOnce(p, buffer);
+            } catch (IOException e) {
+                // an attempt that moved the part on starts the count afresh
+                failures = p.done.get() > before ? 1 : failures + 1;
+                if (!mayRetry(p, e, failures)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Reports a failed attempt and waits out the back-off; false when the part gives up. */
+    private boolean mayRetry(Part p, IOException e, int failures) {
+        if (e instanceof LocalWriteException) {
+            abortPart(p, "local write failed: " + describe(e.getCause()));
+            fail(e.getCause());
+            return false;
+        }
+        if (cancel.isCancelled()) {
+            abortPart(p, stopReason());
+            return false;
+        }
+        if (e instanceof StoreException se && !se.isRetryable()) {
+            partEvent(Type.PART_FAILED, p, e.getMessage());
+            fail(e);
+            return false;
+        }
         if (failures >= partRetry.maxAttempts()) {
             partEvent(Type.PART_FAILED, p, describe(e) + "; giving up after " + failures + " attempts");
             fail(e);
-            return true;
+            return false;
         }
         partEvent(Type.PART_FAILED, p, describe(e) + "; retrying from byte " + (p.start + p.done.get()));
+        return backOff(p, failures);
+    }
+
+    private boolean backOff(Part p, int failures) {
         try {
             cancel.sleep(partRetry.delayMillis(failures, -1));
+            return true;
         } catch (InterruptedIOException stopped) {
             abortPart(p, stopReason());
-            return true;
+            return false;
         }
-        return false;
     }
 
     private void fetchOnce(Part p, ByteBuffer buffer) throws IOException {
@@ -765,8 +805,8 @@ public final class Download {
 
     private DownloadResult finishStopped() {
         if (stop.get() == Stop.CANCEL) {
+            boolean ours = mayDeleteTemp();
             closeTemp();
-            boolean ours = claim();
             if (ours) {
                 deleteQuietly(request.tempFile());
                 deleteCheckpoint();
@@ -780,6 +820,22 @@ public final class Download {
         state = TransferState.PAUSED;
         return result(TransferState.PAUSED, request.checkpoint() == null ? "paused (no checkpoint: partial data deleted)"
                 : "paused; run again to resume from " + request.checkpoint(), null, FailureKind.NONE);
+    }
+
+    /** True when this Download may delete the temp file: it holds the lock, or nobody else works on it. */
+    private boolean mayDeleteTemp() {
+        if (lock != null && lock.isValid()) {
+            return true;
+        }
+        if (!claim()) {
+            return false;
+        }
+        try {
+            ensureNotLockedElsewhere(request.tempFile());
+            return true;
+        } catch (IOException busy) {
+            return false;
+        }
     }
 
     private DownloadResult finishAfterFailure(Throwable t) {

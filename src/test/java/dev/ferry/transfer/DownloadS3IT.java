@@ -1,6 +1,7 @@
 package dev.ferry.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -261,7 +262,8 @@ class DownloadS3IT {
             }
         };
 
-        DownloadResult r = run(request(key, partSize, 3), events);
+        // limited so the run outlasts the listener's look at the checkpoint
+        DownloadResult r = run(request(key, partSize, 3).withRateLimit(3 * MIB), events);
 
         assertExactAndClean(r, content);
         assertThat(r.reused()).isEqualTo(kept);
@@ -297,6 +299,23 @@ class DownloadS3IT {
         assertThat(r.state()).isEqualTo(TransferState.CANCELLED);
         assertNothingLeft();
         assertThat(events.types()).last().isEqualTo(Type.CANCELLED);
+    }
+
+    @Test
+    void discardRemovesWhatAPausedDownloadLeft() throws Exception {
+        String key = put(TestData.bytes(2 * MIB, 55));
+        Download d = download(request(key, MIB, 2).withRateLimit(2 * MIB), TransferListener.NONE);
+        FutureTask<DownloadResult> running = startInBackground(d);
+        awaitAtLeast(() -> doneBytes(d), 128 * KIB);
+        d.pause();
+        assertThat(running.get(10, TimeUnit.SECONDS).state()).isEqualTo(TransferState.PAUSED);
+        assertThat(temp()).exists();
+        assertThat(checkpoint).exists();
+
+        assertThat(Download.discard(request(key, MIB, 2))).isTrue();
+
+        assertNothingLeft();
+        assertThat(Download.discard(request(key, MIB, 2))).isFalse();
     }
 
     @Test
@@ -419,6 +438,7 @@ class DownloadS3IT {
         Download canceller = download(request(key, 512 * KIB, 2), TransferListener.NONE);
         canceller.cancel();
         assertThat(canceller.run().state()).isEqualTo(TransferState.CANCELLED);
+        assertThatThrownBy(() -> Download.discard(request(key, 512 * KIB, 2))).hasMessageContaining("right now");
         assertThat(temp()).exists();
         assertThat(checkpoint).exists();
 
