@@ -16,6 +16,16 @@ public interface RangeBody extends Closeable {
 
     ReadableByteChannel channel();
 
+    /** The ETag the answer carried, exactly as sent, or null when it carried none. */
+    default String etag() {
+        return null;
+    }
+
+    /** The object's total size as the answer stated it (Content-Range total), or -1 when it did not say. */
+    default long objectSize() {
+        return -1;
+    }
+
     @Override
     void close();
 }

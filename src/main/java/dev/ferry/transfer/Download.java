@@ -560,7 +560,7 @@ public final class Download {
             abortPart(p, stopReason());
             return false;
         }
-        if (e instanceof StoreException se && !se.isRetryable()) {
+        if (e instanceof SourceChangedException || e instanceof StoreException se && !se.isRetryable()) {
             partEvent(Type.PART_FAILED, p, e.getMessage());
             fail(e);
             return false;
@@ -588,7 +588,23 @@ public final class Download {
         long from = p.start + p.done.get();
         long to = p.start + p.length - 1;
         try (RangeBody body = store.getRange(request.source(), from, to, info.etag(), cancel)) {
+            checkSameObject(body);
             copyBody(p, body.channel(), to - from + 1, buffer);
+        }
+    }
+
+    /**
+     * Refuses an answer from another version of the object. If-Match should make the server do that, but
+     * not every S3-compatible server honours it; the ETag and size the answer carries tell as well.
+     */
+    private void checkSameObject(RangeBody body) throws SourceChangedException {
+        String etag = body.etag();
+        if (etag != null && info.etag() != null && !Etags.bare(etag).equals(info.bareEtag())) {
+            throw new SourceChangedException("ETag " + info.etag() + " is now " + etag);
+        }
+        long size = body.objectSize();
+        if (size >= 0 && size != info.size()) {
+            throw new SourceChangedException("size " + info.size() + " is now " + size);
         }
     }
 
@@ -639,6 +655,15 @@ public final class Download {
             }
         } catch (IOException e) {
             throw new LocalWriteException(e);
+        }
+    }
+
+    /** The server answered from another version of the object: never retried. */
+    private static final class SourceChangedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SourceChangedException(String what) {
+            super("the object changed during the download (" + what + ")");
         }
     }
 
@@ -842,6 +867,10 @@ public final class Download {
         if (t instanceof StoreException se && se.isPreconditionFailed()) {
             return discardAndFail("the object changed during the download (its ETag no longer matches); "
                     + "the partial download was discarded, run again to fetch the new version");
+        }
+        if (t instanceof SourceChangedException) {
+            return discardAndFail(t.getMessage() + "; the partial download was discarded, run again to fetch "
+                    + "the new version");
         }
         if (stop.get() == Stop.CANCEL) {
             return finishStopped();

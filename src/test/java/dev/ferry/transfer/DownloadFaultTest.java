@@ -187,6 +187,44 @@ class DownloadFaultTest {
         assertThat(events.types()).last().isEqualTo(Type.FAILED);
     }
 
+    /** A server that ignores If-Match and answers from a newer version of the object. */
+    private static MockResponse newerVersion(Call c, byte[] newer, String etag) {
+        return new MockResponse.Builder().code(206).setHeader("ETag", etag)
+                .setHeader("Content-Range", "bytes " + c.start() + "-" + c.end() + "/" + newer.length)
+                .body(new Buffer().write(newer, (int) c.start(), (int) (c.end() - c.start() + 1))).build();
+    }
+
+    @Test
+    void aServerIgnoringIfMatchStillCannotMixTwoVersions() {
+        byte[] newer = TestData.bytes(CONTENT.length, 8);
+        s3.fault(c -> c.isRangedGet() && c.start() >= PART ? newerVersion(c, newer, "\"new-version-3\"") : null);
+        RecordingListener events = new RecordingListener();
+
+        DownloadResult r = run(request(1), events);
+
+        assertThat(r.state()).isEqualTo(TransferState.FAILED);
+        assertThat(r.failureKind()).isEqualTo(FailureKind.SOURCE_CHANGED);
+        assertThat(r.message()).contains("ETag");
+        assertThat(requestsFor(2)).hasSize(1);
+        assertThat(checkpoint).doesNotExist();
+        assertThat(DownloadRequest.tempFileFor(dest)).doesNotExist();
+        assertThat(dest).doesNotExist();
+    }
+
+    @Test
+    void anAnswerStatingAnotherObjectSizeIsASourceChange() {
+        byte[] longer = TestData.bytes(CONTENT.length + 10, 7); // same leading bytes, same (stale) ETag
+        s3.fault(c -> c.isRangedGet() && c.start() >= PART ? newerVersion(c, longer, FakeS3.ETAG) : null);
+
+        DownloadResult r = run(request(1), new RecordingListener());
+
+        assertThat(r.state()).isEqualTo(TransferState.FAILED);
+        assertThat(r.failureKind()).isEqualTo(FailureKind.SOURCE_CHANGED);
+        assertThat(r.message()).contains("size " + CONTENT.length + " is now " + longer.length);
+        assertThat(checkpoint).doesNotExist();
+        assertThat(DownloadRequest.tempFileFor(dest)).doesNotExist();
+    }
+
     @Test
     void aRangeAnswerForOtherBytesIsNeverWrittenAndIsRetried() {
         s3.fault(firstAt(PART, c -> s3.partial(0, PART - 1, 0, PART - 1)));

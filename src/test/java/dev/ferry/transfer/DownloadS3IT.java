@@ -201,6 +201,27 @@ class DownloadS3IT {
         assertThat(r.fetched()).isEqualTo(second.length);
     }
 
+    @Test
+    void objectOverwrittenMidDownloadIsASourceChange() throws Exception {
+        byte[] first = TestData.bytes(3 * MIB, 13);
+        String key = put(first);
+        RecordingListener events = new RecordingListener();
+        Download d = download(request(key, MIB, 2).withRateLimit(2 * MIB), events);
+        FutureTask<DownloadResult> running = startInBackground(d);
+        awaitAtLeast(() -> doneBytes(d), 256 * KIB);
+
+        byte[] second = TestData.bytes(3 * MIB, 14);
+        s3.put(bucket, key, second);
+        DownloadResult r = running.get(20, TimeUnit.SECONDS);
+
+        assertThat(r.state()).as(r.message()).isEqualTo(TransferState.FAILED);
+        assertThat(r.failureKind()).isEqualTo(FailureKind.SOURCE_CHANGED);
+        assertNothingLeft();
+        assertThat(events.types()).last().isEqualTo(Type.FAILED);
+
+        assertExactAndClean(run(request(key, MIB, 2), TransferListener.NONE), second);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"garbage", "truncated", "wrongFormatVersion"})
     void corruptCheckpointIsDiscardedWithAWarning(String corruption) throws Exception {

@@ -431,6 +431,29 @@ public final class S3Store implements ObjectStore {
         }
 
         @Override
+        public String etag() {
+            return response.header("ETag");
+        }
+
+        @Override
+        public long objectSize() {
+            if (response.code() == 200) {
+                return parseLength(response.header("Content-Length"));
+            }
+            String cr = response.header("Content-Range");
+            int slash = cr == null ? -1 : cr.lastIndexOf('/');
+            return slash < 0 ? -1 : parseLength(cr.substring(slash + 1).strip());
+        }
+
+        private static long parseLength(String s) {
+            try {
+                return s == null ? -1 : Long.parseLong(s);
+            } catch (NumberFormatException unknown) {
+                return -1; // "*" or garbage: the answer does not say
+            }
+        }
+
+        @Override
         public void close() {
             registration.close();
             response.close();
