@@ -57,6 +57,11 @@ public final class SafePaths {
         return out;
     }
 
+    /** {@link #safeSegment(String, boolean)} with this platform's rules. */
+    public static String safeSegment(String raw) {
+        return safeSegment(raw, ON_WINDOWS);
+    }
+
     /**
      * One safe file-name segment: never empty, "." or "..", and no '/' or '\' (they become '_'), so a
      * segment made from a whole key still names one file inside its folder. Use the Windows rules on
