@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -456,23 +455,21 @@ public final class Download {
     // ------------------------------------------------------------------ transfer
 
     private void transferParts() {
-        ConcurrentLinkedQueue<Part> pending = new ConcurrentLinkedQueue<>();
-        for (Part p : parts) {
-            if (!p.isDone()) {
-                pending.add(p);
-            }
-        }
-        int workers = Math.min(request.connections(), pending.size());
+        Part[] ps = parts;
+        int pending = (int) Arrays.stream(ps).filter(p -> !p.isDone()).count();
+        int workers = Math.min(request.connections(), pending);
         if (workers == 0) {
             return;
         }
+        PartScheduler scheduler = new PartScheduler(ps.length, i -> ps[i].isDone(), i -> ps[i].done.get() > 0,
+                workers);
         CountDownLatch stopCheckpointer = new CountDownLatch(1);
         Thread checkpointer = request.checkpoint() == null ? null : startCheckpointer(stopCheckpointer);
         CountDownLatch finished = new CountDownLatch(workers);
         for (int i = 0; i < workers; i++) {
             Thread t = new Thread(() -> {
                 try {
-                    work(pending);
+                    work(scheduler);
                 } catch (RuntimeException | Error e) {
                     fail(e);
                 } finally {
@@ -511,42 +508,66 @@ public final class Download {
         return t;
     }
 
-    private void work(ConcurrentLinkedQueue<Part> pending) {
+    private void work(PartScheduler scheduler) {
         ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
-        Part p;
-        while (failure.get() == null && !cancel.isCancelled() && (p = pending.poll()) != null) {
-            fetchPart(p, buffer);
-        }
-    }
-
-    /** Fetches what is left of one part, retrying failures that leave hope. */
-    private void fetchPart(Part p, ByteBuffer buffer) {
-        p.active = true;
-        try {
-            if (fetchWithRetries(p, buffer)) {
-                partEvent(Type.PART_SUCCEEDED, p, null);
+        PartScheduler.Run run;
+        while (failure.get() == null && !cancel.isCancelled() && (run = scheduler.next()) != null) {
+            if (!fetchRun(scheduler, run, buffer)) {
+                scheduler.abandon(run);
+                return;
             }
-        } finally {
-            p.active = false;
         }
     }
 
-    /** True when the part is complete; false when it stopped (paused, cancelled or failed). */
-    private boolean fetchWithRetries(Part p, ByteBuffer buffer) {
+    /**
+     * Fetches a run of parts, retrying failures that leave hope; each retry asks for the rest of the run
+     * from the exact byte where the last answer stopped. False when the run stopped (paused, cancelled or
+     * failed).
+     */
+    private boolean fetchRun(PartScheduler scheduler, PartScheduler.Run run, ByteBuffer buffer) {
         int failures = 0;
-        while (!p.isDone()) {
-            long before = p.done.get();
+        while (true) {
+            long before = position(run);
             try {
-                fetchOnce(p, buffer);
+                streamRun(scheduler, run, buffer);
+                return true;
             } catch (IOException e) {
-                // an attempt that moved the part on starts the count afresh
-                failures = p.done.get() > before ? 1 : failures + 1;
+                Part p = parts[run.current()];
+                p.active = false;
+                // an attempt that moved the run on starts the count afresh
+                failures = position(run) > before ? 1 : failures + 1;
                 if (!mayRetry(p, e, failures)) {
                     return false;
                 }
             }
         }
-        return true;
+    }
+
+    private long position(PartScheduler.Run run) {
+        Part p = parts[run.current()];
+        return p.start + p.done.get();
+    }
+
+    /**
+     * One GET from the run's current byte to the end of its last part, streamed through the parts in
+     * order. Stops at a part boundary when another worker has taken the rest of the run; closing the body
+     * early then costs only that connection.
+     */
+    private void streamRun(PartScheduler scheduler, PartScheduler.Run run, ByteBuffer buffer) throws IOException {
+        long from = position(run);
+        Part last = parts[run.last()];
+        long to = last.start + last.length - 1;
+        try (RangeBody body = store.getRange(request.source(), from, to, info.etag(), cancel)) {
+            checkSameObject(body);
+            ReadableByteChannel in = body.channel();
+            do {
+                Part p = parts[run.current()];
+                p.active = true;
+                copyBody(p, in, p.length - p.done.get(), buffer);
+                p.active = false;
+                partEvent(Type.PART_SUCCEEDED, p, null);
+            } while (scheduler.advance(run));
+        }
     }
 
     /** Reports a failed attempt and waits out the back-off; false when the part gives up. */
@@ -581,15 +602,6 @@ public final class Download {
         } catch (InterruptedIOException stopped) {
             abortPart(p, stopReason());
             return false;
-        }
-    }
-
-    private void fetchOnce(Part p, ByteBuffer buffer) throws IOException {
-        long from = p.start + p.done.get();
-        long to = p.start + p.length - 1;
-        try (RangeBody body = store.getRange(request.source(), from, to, info.etag(), cancel)) {
-            checkSameObject(body);
-            copyBody(p, body.channel(), to - from + 1, buffer);
         }
     }
 

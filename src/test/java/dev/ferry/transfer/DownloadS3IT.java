@@ -214,10 +214,17 @@ class DownloadS3IT {
         s3.put(bucket, key, second);
         DownloadResult r = running.get(20, TimeUnit.SECONDS);
 
-        assertThat(r.state()).as(r.message()).isEqualTo(TransferState.FAILED);
-        assertThat(r.failureKind()).isEqualTo(FailureKind.SOURCE_CHANGED);
-        assertNothingLeft();
-        assertThat(events.types()).last().isEqualTo(Type.FAILED);
+        // requests already streaming may finish the old version (every byte of it, checked by ETag);
+        // any request made after the overwrite gets 412: either way never a mixed file
+        if (r.state() == TransferState.COMPLETED) {
+            assertExactAndClean(r, first);
+            Files.delete(dest);
+        } else {
+            assertThat(r.state()).as(r.message()).isEqualTo(TransferState.FAILED);
+            assertThat(r.failureKind()).isEqualTo(FailureKind.SOURCE_CHANGED);
+            assertNothingLeft();
+            assertThat(events.types()).last().isEqualTo(Type.FAILED);
+        }
 
         assertExactAndClean(run(request(key, MIB, 2), TransferListener.NONE), second);
     }
