@@ -262,6 +262,11 @@ public final class Download {
             notifier.emit(TransferEvent.of(Type.TEMP_FILE_FAILED, describe(e)));
             return finishFailed("cannot write " + request.tempFile() + ": " + describe(e), e, localKind(e));
         }
+        String noSpace = checkFreeSpace();
+        if (noSpace != null) {
+            keepOrDropPartial();
+            return finishFailed(noSpace, null, FailureKind.DISK_FULL);
+        }
 
         state = TransferState.TRANSFERRING;
         transferParts();
@@ -289,6 +294,24 @@ public final class Download {
         }
         if (Files.exists(dest) && !request.overwrite()) {
             return "destination already exists: " + dest + " (use --overwrite to replace it)";
+        }
+        return null;
+    }
+
+    /**
+     * Fails early when the bytes still to write cannot fit. The temp file is sparse, so what is not yet
+     * written takes no space; a file system that cannot tell reports plenty and the check passes.
+     */
+    private String checkFreeSpace() {
+        long needed = Arrays.stream(parts).mapToLong(p -> p.length - p.done.get()).sum();
+        try {
+            long usable = Files.getFileStore(request.tempFile()).getUsableSpace();
+            if (needed > usable) {
+                return "no space left on device: " + needed + " bytes still to write, " + usable + " free for "
+                        + request.tempFile();
+            }
+        } catch (IOException | RuntimeException unknown) {
+            // the write itself reports a full disk
         }
         return null;
     }

@@ -163,6 +163,7 @@ public final class S3Store implements ObjectStore {
     private Sent sendCall(String op, String method, String bucket, String key, Map<String, String> query,
                           Map<String, String> headers, RequestBody body, CancelSignal cancel)
             throws StoreException, InterruptedIOException {
+        refuseDotSegments(op, key);
         for (int attempt = 1; ; attempt++) {
             cancel.throwIfCancelled();
             Call call = http.newCall(buildRequest(method, bucket, key, query, headers, body));
@@ -191,6 +192,19 @@ public final class S3Store implements ObjectStore {
                 throw failure;
             }
             cancel.sleep(retry.delayMillis(attempt, retryAfter));
+        }
+    }
+
+    /**
+     * HTTP clients resolve "." and ".." path segments (OkHttp does, even percent-encoded), so a key such
+     * as {@code a/../b} would silently address {@code b}. Such keys are refused rather than mistaken.
+     */
+    static void refuseDotSegments(String op, String key) throws StoreException {
+        for (String segment : key.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                throw StoreException.client(op, "the key '" + key + "' has a '" + segment
+                        + "' path segment, which cannot be addressed over HTTP without being rewritten", null, false);
+            }
         }
     }
 

@@ -86,6 +86,18 @@ class S3StoreMockTest {
     // ------------------------------------------------------------------ errors
 
     @Test
+    void keysWithDotSegmentsAreRefusedWithoutAnyRequest() {
+        for (String key : new String[]{"a/../b", "..", "./x", "a/./b", "x/.."}) {
+            StoreException e = catchThrowableOfType(StoreException.class,
+                    () -> store(3).head(ObjectRef.of("bkt", key), never));
+            assertThat(e).as(key).isNotNull();
+            assertThat(e.isRetryable()).isFalse();
+            assertThat(e.getMessage()).contains(key);
+        }
+        assertThat(server.getRequestCount()).isZero();
+    }
+
+    @Test
     void errorXmlBecomesStoreExceptionWithStatusCodeMessageAndRequestId() throws Exception {
         server.enqueue(errorXml(409, "InvalidObjectState", "The operation is not valid for the object's storage class",
                 "4442587FB7D0A2F9"));
