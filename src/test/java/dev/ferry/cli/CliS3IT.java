@@ -60,7 +60,7 @@ class CliS3IT {
         assertThat(result.get("state").asText()).isEqualTo("COMPLETED");
         assertThat(result.get("fetched").asLong()).isEqualTo(content.length);
         assertThat(eventsOf(r, "PART_SUCCEEDED")).hasSize(3);
-        assertThat(checkpoints()).isEmpty();
+        assertThat(cli.checkpoints()).isEmpty();
         assertThat(out.resolve("data.bin.ferry-partial")).doesNotExist();
     }
 
@@ -75,8 +75,8 @@ class CliS3IT {
         long lastRecorded = 0;
         DownloadCheckpoint cp = null;
         for (int kill = 1; kill <= 3; kill++) {
-            CliRunner.Running running = cli.start(concat(args, "--limit", "6MiB/s"));
-            awaitCheckpointBeyond(lastRecorded + 4L * MIB, Duration.ofSeconds(30));
+            CliRunner.Running running = cli.start(CliRunner.concat(args, "--limit", "6MiB/s"));
+            cli.awaitCheckpointBeyond(lastRecorded + 4L * MIB, Duration.ofSeconds(30));
             running.kill9();
             cp = CheckpointFiles.read(onlyCheckpoint(), DownloadCheckpoint.class);
             assertThat(cp.completedBytes()).as("progress survives kill %d", kill).isGreaterThan(lastRecorded);
@@ -98,7 +98,7 @@ class CliS3IT {
             assertThat(donePartsAtKill).doesNotContain(e.get("part").asInt());
         }
         assertThat(eventsOf(r, "RESUMED")).hasSize(1);
-        assertThat(checkpoints()).isEmpty();
+        assertThat(cli.checkpoints()).isEmpty();
     }
 
     @Test
@@ -108,14 +108,14 @@ class CliS3IT {
         Path dest = dir.resolve("p.bin");
         CliRunner.Running running = cli.start("download", "s3://" + bucket + "/p.bin", dest.toString(),
                 "--endpoint", endpoint, "--part-size", "5MiB", "--limit", "2MiB/s");
-        awaitCheckpointBeyond(MIB, Duration.ofSeconds(30));
+        cli.awaitCheckpointBeyond(MIB, Duration.ofSeconds(30));
         running.terminate();
         CliRunner.Result paused = running.await(Duration.ofSeconds(30));
 
         assertThat(paused.exitCode()).as(paused.stderr()).isEqualTo(3);
         assertThat(paused.stderr()).contains("paused");
         assertThat(Path.of(dest + ".ferry-partial")).exists();
-        assertThat(checkpoints()).hasSize(1);
+        assertThat(cli.checkpoints()).hasSize(1);
 
         CliRunner.Result status = cli.run("status");
         assertThat(status.exitCode()).isZero();
@@ -126,7 +126,7 @@ class CliS3IT {
                 "--endpoint", endpoint, "--cancel");
         assertThat(cancelled.exitCode()).as(cancelled.stderr()).isZero();
         assertThat(Path.of(dest + ".ferry-partial")).doesNotExist();
-        assertThat(checkpoints()).isEmpty();
+        assertThat(cli.checkpoints()).isEmpty();
         assertThat(cli.run("status").stdout()).contains("no resumable transfers");
     }
 
@@ -244,39 +244,10 @@ class CliS3IT {
         assertThat(r.stderr()).contains(message).doesNotContain("\tat ").doesNotContain("Exception:");
     }
 
-    private DownloadCheckpoint awaitCheckpointBeyond(long bytes, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Path> files = checkpoints();
-            if (files.size() == 1) {
-                try {
-                    DownloadCheckpoint cp = CheckpointFiles.read(files.get(0), DownloadCheckpoint.class);
-                    if (cp != null && cp.completedBytes() >= bytes) {
-                        return cp;
-                    }
-                } catch (IOException raceWithRename) {
-                    // read again
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no checkpoint beyond " + bytes + " bytes within " + timeout);
-    }
-
     private Path onlyCheckpoint() throws IOException {
-        List<Path> files = checkpoints();
+        List<Path> files = cli.checkpoints();
         assertThat(files).hasSize(1);
         return files.get(0);
-    }
-
-    private List<Path> checkpoints() throws IOException {
-        Path cps = cli.ferryHome().resolve("checkpoints");
-        if (!Files.isDirectory(cps)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(cps)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".json")).toList();
-        }
     }
 
     private static JsonNode lastOfType(CliRunner.Result r, String type) throws IOException {
@@ -302,9 +273,4 @@ class CliS3IT {
         return out;
     }
 
-    private static String[] concat(String[] a, String... b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
 }

@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -62,7 +60,7 @@ class DiskFullIT {
         assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
         assertThat(r.stderr()).contains("no space left on device").doesNotContain("\tat ");
         assertThat(small.resolve("big.bin")).doesNotExist();
-        assertThat(checkpoints()).hasSize(1);
+        assertThat(cli.checkpoints()).hasSize(1);
     }
 
     @Test
@@ -71,8 +69,8 @@ class DiskFullIT {
         s3.put(bucket, "obj.bin", content);
         String[] args = {"download", "s3://" + bucket + "/obj.bin", small.toString(), "--endpoint",
                 s3.endpoint().toString(), "--part-size", "5MiB", "--json"};
-        CliRunner.Running running = cli.start(concat(args, "--limit", "2MiB/s"));
-        awaitCheckpointBeyond(MIB);
+        CliRunner.Running running = cli.start(CliRunner.concat(args, "--limit", "2MiB/s"));
+        cli.awaitCheckpointBeyond(MIB, Duration.ofSeconds(30));
         Path filler = small.resolve("filler");
         try {
             Files.write(filler, new byte[6 * MIB]);
@@ -83,7 +81,7 @@ class DiskFullIT {
 
         assertThat(failed.exitCode()).as(failed.stderr()).isEqualTo(1);
         assertThat(failed.stdout() + failed.stderr()).contains("no space left on device");
-        DownloadCheckpoint cp = CheckpointFiles.read(checkpoints().get(0), DownloadCheckpoint.class);
+        DownloadCheckpoint cp = CheckpointFiles.read(cli.checkpoints().get(0), DownloadCheckpoint.class);
         long recorded = cp.completedBytes();
         assertThat(recorded).isGreaterThan(0);
 
@@ -92,41 +90,7 @@ class DiskFullIT {
         assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
         assertThat(TestData.sha256(small.resolve("obj.bin"))).isEqualTo(TestData.sha256(content));
         assertThat(resumed.stdout()).contains("\"fetched\":" + (content.length - recorded));
-        assertThat(checkpoints()).isEmpty();
+        assertThat(cli.checkpoints()).isEmpty();
     }
 
-    private void awaitCheckpointBeyond(long bytes) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Path> files = checkpoints();
-            if (files.size() == 1) {
-                try {
-                    DownloadCheckpoint cp = CheckpointFiles.read(files.get(0), DownloadCheckpoint.class);
-                    if (cp != null && cp.completedBytes() >= bytes) {
-                        return;
-                    }
-                } catch (IOException raceWithRename) {
-                    // read again
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no checkpoint beyond " + bytes + " bytes");
-    }
-
-    private List<Path> checkpoints() throws IOException {
-        Path cps = cli.ferryHome().resolve("checkpoints");
-        if (!Files.isDirectory(cps)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(cps)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".json")).toList();
-        }
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
 }

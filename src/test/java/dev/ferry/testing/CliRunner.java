@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.ferry.transfer.checkpoint.CheckpointFiles;
+import dev.ferry.transfer.checkpoint.DownloadCheckpoint;
+
 /**
  * Runs the real {@code ferry} command line in a child JVM (so it can be killed with SIGKILL), with a
  * clean environment: no inherited AWS settings, HOME and FERRY_HOME in a test folder.
@@ -41,6 +44,44 @@ public final class CliRunner {
 
     public Path ferryHome() {
         return home.resolve("ferry-home");
+    }
+
+    /** The checkpoint files under this runner's FERRY_HOME. */
+    public List<Path> checkpoints() throws IOException {
+        Path cps = ferryHome().resolve("checkpoints");
+        if (!Files.isDirectory(cps)) {
+            return List.of();
+        }
+        try (var s = Files.list(cps)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".json")).toList();
+        }
+    }
+
+    /** Waits until the only checkpoint records at least {@code bytes} and returns it. */
+    public DownloadCheckpoint awaitCheckpointBeyond(long bytes, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Path> files = checkpoints();
+            if (files.size() == 1) {
+                try {
+                    DownloadCheckpoint cp = CheckpointFiles.read(files.get(0), DownloadCheckpoint.class);
+                    if (cp != null && cp.completedBytes() >= bytes) {
+                        return cp;
+                    }
+                } catch (IOException raceWithRename) {
+                    // read again
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no checkpoint beyond " + bytes + " bytes within " + timeout);
+    }
+
+    /** {@code args} followed by {@code more}. */
+    public static String[] concat(String[] args, String... more) {
+        String[] out = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, out, args.length, more.length);
+        return out;
     }
 
     /** A finished run. */
