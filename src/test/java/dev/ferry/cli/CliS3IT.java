@@ -116,6 +116,8 @@ class CliS3IT {
         assertThat(paused.stderr()).contains("paused");
         assertThat(Path.of(dest + ".ferry-partial")).exists();
         assertThat(cli.checkpoints()).hasSize(1);
+        assertThat(Files.readString(cli.checkpoints().get(0))).contains("\"completed\"")
+                .doesNotContain(s3.credentials().secretAccessKey());
 
         CliRunner.Result status = cli.run("status");
         assertThat(status.exitCode()).isZero();
