@@ -487,7 +487,7 @@ public final class Download {
         PartScheduler scheduler = new PartScheduler(ps.length, i -> ps[i].isDone(), i -> ps[i].done.get() > 0,
                 workers);
         CountDownLatch stopCheckpointer = new CountDownLatch(1);
-        Thread checkpointer = request.checkpoint() == null ? null : startCheckpointer(stopCheckpointer);
+        Thread checkpointer = startCheckpointer(stopCheckpointer);
         CountDownLatch finished = new CountDownLatch(workers);
         for (int i = 0; i < workers; i++) {
             Thread t = new Thread(() -> {
@@ -503,14 +503,14 @@ public final class Download {
             t.start();
         }
         awaitUninterruptibly(finished);
-        if (checkpointer != null) {
-            stopCheckpointer.countDown();
-            joinUninterruptibly(checkpointer);
-        }
+        stopCheckpointer.countDown();
+        joinUninterruptibly(checkpointer);
     }
 
     /**
-     * Saves a checkpoint every {@link #CHECKPOINT_INTERVAL_MILLIS} until {@code stop} opens. Never
+     * Every {@link #CHECKPOINT_INTERVAL_MILLIS} until {@code stop} opens, forces the written data to disk
+     * and records it in the checkpoint. Without a checkpoint the forcing still runs, so the disk writes
+     * keep pace with the network instead of piling up for the force before the final rename. Never
      * interrupted: an interrupt during {@code force()} would close the shared temp-file channel.
      */
     private Thread startCheckpointer(CountDownLatch stop) {
@@ -743,18 +743,17 @@ public final class Download {
         return done;
     }
 
-    /** Forces the data the snapshot counts, then records it. Skips when nothing changed. */
+    /** Forces the data the snapshot counts, then records it (if there is a checkpoint). Skips when nothing changed. */
     private void saveCheckpoint() throws IOException {
-        if (request.checkpoint() == null) {
-            return;
-        }
         synchronized (saveLock) {
             long[] done = doneArray();
             if (Arrays.equals(done, lastSaved)) {
                 return;
             }
             channel.force(false);
-            CheckpointFiles.write(request.checkpoint(), checkpointOf(done));
+            if (request.checkpoint() != null) {
+                CheckpointFiles.write(request.checkpoint(), checkpointOf(done));
+            }
             lastSaved = done;
         }
     }
