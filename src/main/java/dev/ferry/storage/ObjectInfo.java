@@ -10,11 +10,15 @@ import java.util.Map;
  * @param checksums    checksum headers by lower-case name (e.g. {@code x-amz-checksum-crc32c}), never null
  * @param etagIsMd5    the store vouches that the ETag is the MD5 of the content (single-part upload,
  *                     no KMS or customer-key encryption)
+ * @param metadata     what a copy carries over, by lower-case header name: content-type, content-encoding,
+ *                     content-disposition, content-language, cache-control, expires and x-amz-meta-*; never null
  */
 public record ObjectInfo(ObjectRef ref, long size, String etag, String lastModified, String versionId,
-                         String contentType, Map<String, String> checksums, boolean etagIsMd5) {
+                         String contentType, Map<String, String> checksums, boolean etagIsMd5,
+                         Map<String, String> metadata) {
     public ObjectInfo {
         checksums = checksums == null ? Map.of() : Map.copyOf(checksums);
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
     }
 
     /** The ETag without quotes (and without a weak-validator prefix). */

@@ -41,6 +41,9 @@ public final class S3Store implements ObjectStore {
     static final int MAX_DOCUMENT_BYTES = 16 << 20;
     private static final int MAX_ERROR_BYTES = 64 << 10;
     private static final byte[] EMPTY = new byte[0];
+    /** Standard headers a copy carries over, besides x-amz-meta-*. */
+    static final java.util.Set<String> CARRIED_HEADERS = java.util.Set.of("content-type", "content-encoding",
+            "content-disposition", "content-language", "cache-control", "expires");
 
     private final S3Config config;
     private final OkHttpClient http;
@@ -284,10 +287,13 @@ public final class S3Store implements ObjectStore {
             throw StoreException.client("HeadObject", "the server sent a negative Content-Length", null, false);
         }
         Map<String, String> checksums = new TreeMap<>();
+        Map<String, String> metadata = new TreeMap<>();
         for (String name : r.headers().names()) {
             String lower = name.toLowerCase(Locale.ROOT);
             if (lower.startsWith("x-amz-checksum-") && !lower.equals("x-amz-checksum-mode")) {
                 checksums.put(lower, r.header(name));
+            } else if (lower.startsWith("x-amz-meta-") || CARRIED_HEADERS.contains(lower)) {
+                metadata.put(lower, r.header(name));
             }
         }
         String sse = r.header("x-amz-server-side-encryption");
@@ -295,7 +301,7 @@ public final class S3Store implements ObjectStore {
                 || r.header("x-amz-server-side-encryption-customer-algorithm") != null;
         String etag = r.header("ETag");
         return new ObjectInfo(ref, size, etag, r.header("Last-Modified"), r.header("x-amz-version-id"),
-                r.header("Content-Type"), checksums, Etags.looksLikeMd5(etag) && !encryptedWithKey);
+                r.header("Content-Type"), checksums, Etags.looksLikeMd5(etag) && !encryptedWithKey, metadata);
     }
 
     /**
