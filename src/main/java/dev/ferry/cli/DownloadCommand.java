@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.transfer.FailureKind;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -188,7 +189,7 @@ public final class DownloadCommand implements Callable<Integer> {
         return switch (r.state()) {
             case COMPLETED -> 0;
             case PAUSED -> 3;
-            case FAILED -> r.failureKind() == DownloadResult.FailureKind.INPUT ? 2 : 1;
+            case FAILED -> r.failureKind() == FailureKind.INPUT ? 2 : 1;
             default -> 1;
         };
     }
@@ -317,7 +318,7 @@ public final class DownloadCommand implements Callable<Integer> {
         }
         if (!failed.isEmpty() || !problems.isEmpty()) {
             boolean allInput = problems.isEmpty()
-                    && failed.stream().allMatch(r -> r.failureKind() == DownloadResult.FailureKind.INPUT);
+                    && failed.stream().allMatch(r -> r.failureKind() == FailureKind.INPUT);
             return allInput ? 2 : 1;
         }
         return paused ? 3 : 0;

@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.transfer.FailureKind;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -124,7 +125,7 @@ final class TransferPrinter implements TransferListener {
             n.put("reused", r.reused());
             n.put("seconds", elapsedNanos / 1e9);
             n.put("message", r.message());
-            if (r.failureKind() != DownloadResult.FailureKind.NONE) {
+            if (r.failureKind() != FailureKind.NONE) {
                 n.put("failure", r.failureKind().name());
             }
             Json.print(out, n);

@@ -1,5 +1,7 @@
 package dev.ferry.transfer;
 
+import dev.ferry.transfer.checkpoint.SourceRecord;
+import dev.ferry.transfer.checkpoint.ObjectIdentity;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -36,7 +38,7 @@ import dev.ferry.storage.ObjectStore;
 import dev.ferry.storage.RangeBody;
 import dev.ferry.storage.StoreException;
 import dev.ferry.storage.http.RetryPolicy;
-import dev.ferry.transfer.DownloadResult.FailureKind;
+import dev.ferry.transfer.FailureKind;
 import dev.ferry.transfer.checkpoint.CheckpointFiles;
 import dev.ferry.transfer.checkpoint.DownloadCheckpoint;
 import dev.ferry.transfer.event.Notifier;
@@ -459,7 +461,7 @@ public final class Download {
         return null;
     }
 
-    static String identityChange(DownloadCheckpoint.Identity saved, ObjectInfo now) {
+    static String identityChange(ObjectIdentity saved, ObjectInfo now) {
         if (saved.size() != now.size()) {
             return "size " + saved.size() + " is now " + now.size();
         }
@@ -766,8 +768,8 @@ public final class Download {
         }
     }
 
-    private DownloadCheckpoint.Source sourceRecord() {
-        return new DownloadCheckpoint.Source(store.endpointId(), request.source().bucket(), request.source().key(),
+    private SourceRecord sourceRecord() {
+        return new SourceRecord(store.endpointId(), request.source().bucket(), request.source().key(),
                 request.source().versionId());
     }
 
@@ -780,7 +782,7 @@ public final class Download {
         }
         long partSize = parts.length == 0 ? request.partSize() : parts[0].length;
         return new DownloadCheckpoint(DownloadCheckpoint.FORMAT_VERSION, DownloadCheckpoint.KIND, sourceRecord(),
-                new DownloadCheckpoint.Identity(obj.etag(), obj.size(), obj.lastModified(), obj.versionId(),
+                new ObjectIdentity(obj.etag(), obj.size(), obj.lastModified(), obj.versionId(),
                         obj.checksums()),
                 request.destination().toString(), request.tempFile().toString(), obj.size(), partSize,
                 Instant.now().toString(), ps);

@@ -23,7 +23,7 @@ import dev.ferry.testing.FakeS3.Call;
 import dev.ferry.testing.RecordingListener;
 import dev.ferry.testing.SigV4Check;
 import dev.ferry.testing.TestData;
-import dev.ferry.transfer.DownloadResult.FailureKind;
+import dev.ferry.transfer.FailureKind;
 import dev.ferry.transfer.checkpoint.CheckpointFiles;
 import dev.ferry.transfer.checkpoint.DownloadCheckpoint;
 import dev.ferry.transfer.event.TransferEvent;

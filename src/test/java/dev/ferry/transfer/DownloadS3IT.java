@@ -1,5 +1,7 @@
 package dev.ferry.transfer;
 
+import dev.ferry.transfer.checkpoint.SourceRecord;
+import dev.ferry.transfer.checkpoint.ObjectIdentity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,7 +36,7 @@ import dev.ferry.storage.s3.S3Store;
 import dev.ferry.testing.RecordingListener;
 import dev.ferry.testing.S3ProxyServer;
 import dev.ferry.testing.TestData;
-import dev.ferry.transfer.DownloadResult.FailureKind;
+import dev.ferry.transfer.FailureKind;
 import dev.ferry.transfer.checkpoint.CheckpointFiles;
 import dev.ferry.transfer.checkpoint.DownloadCheckpoint;
 import dev.ferry.transfer.event.TransferEvent;
@@ -146,8 +148,8 @@ class DownloadS3IT {
             parts.add(new DownloadCheckpoint.Part(r.number(), r.start(), r.length(), done));
         }
         return new DownloadCheckpoint((int) formatVersion, DownloadCheckpoint.KIND,
-                new DownloadCheckpoint.Source(store.endpointId(), bucket, key, null),
-                new DownloadCheckpoint.Identity(info.etag(), info.size(), info.lastModified(), info.versionId(),
+                new SourceRecord(store.endpointId(), bucket, key, null),
+                new ObjectIdentity(info.etag(), info.size(), info.lastModified(), info.versionId(),
                         info.checksums()),
                 dest.toString(), temp().toString(), info.size(), partSize, Instant.now().toString(), parts);
     }

@@ -2,7 +2,6 @@ package dev.ferry.transfer.checkpoint;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
@@ -14,18 +13,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonPropertyOrder({"formatVersion", "kind", "source", "object", "destination", "tempFile", "expectedLength",
         "partSize", "updated", "parts"})
-public record DownloadCheckpoint(int formatVersion, String kind, Source source, Identity object, String destination,
+public record DownloadCheckpoint(int formatVersion, String kind, SourceRecord source, ObjectIdentity object, String destination,
                                  String tempFile, long expectedLength, long partSize, String updated,
                                  List<Part> parts) {
     public static final int FORMAT_VERSION = 1;
     public static final String KIND = "download";
-
-    public record Source(String endpoint, String bucket, String key, String versionId) {
-    }
-
-    public record Identity(String etag, long size, String lastModified, String versionId,
-                           Map<String, String> checksums) {
-    }
 
     /** A part: {@code length} bytes from {@code start}, of which the first {@code completed} are on disk. */
     public record Part(int number, long start, long length, long completed) {
@@ -79,7 +71,7 @@ public record DownloadCheckpoint(int formatVersion, String kind, Source source, 
         return null;
     }
 
-    public boolean sameSource(Source other) {
+    public boolean sameSource(SourceRecord other) {
         return Objects.equals(source, other);
     }
 }

@@ -17,13 +17,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.ferry.transfer.checkpoint.DownloadCheckpoint.Identity;
 import dev.ferry.transfer.checkpoint.DownloadCheckpoint.Part;
-import dev.ferry.transfer.checkpoint.DownloadCheckpoint.Source;
 
 class DownloadCheckpointTest {
-    private static final Source SOURCE = new Source("https://s3.example.com", "bucket", "dir/obj.bin", "v1");
-    private static final Identity OBJECT = new Identity("\"etag-1\"", 250, "Tue, 01 Jul 2025 10:00:00 GMT", "v1",
+    private static final SourceRecord SOURCE = new SourceRecord("https://s3.example.com", "bucket", "dir/obj.bin", "v1");
+    private static final ObjectIdentity OBJECT = new ObjectIdentity("\"etag-1\"", 250, "Tue, 01 Jul 2025 10:00:00 GMT", "v1",
             Map.of("crc64", "12345"));
     private static final List<Part> PARTS = List.of(new Part(1, 0, 100, 100), new Part(2, 100, 100, 40),
             new Part(3, 200, 50, 0));
@@ -40,7 +38,7 @@ class DownloadCheckpointTest {
 
     @Test
     void emptyObjectWithNoPartsIsWellFormed() {
-        Identity empty = new Identity("e", 0, null, null, null);
+        ObjectIdentity empty = new ObjectIdentity("e", 0, null, null, null);
         DownloadCheckpoint cp = new DownloadCheckpoint(1, "download", SOURCE, empty, "/d", "/d.part", 0, 1, null,
                 List.of());
 
@@ -65,8 +63,8 @@ class DownloadCheckpointTest {
 
     @Test
     void missingPiecesAreIncomplete() {
-        Source noBucket = new Source("e", null, "k", null);
-        Source noKey = new Source("e", "b", null, null);
+        SourceRecord noBucket = new SourceRecord("e", null, "k", null);
+        SourceRecord noKey = new SourceRecord("e", "b", null, null);
 
         assertThat(List.of(
                 new DownloadCheckpoint(1, "download", null, OBJECT, "/d", "/t", 250, 100, null, PARTS),
@@ -83,7 +81,7 @@ class DownloadCheckpointTest {
     @Test
     void sizesDisagree() {
         assertThat(withLength(251).problem()).isEqualTo("its sizes disagree");
-        Identity negative = new Identity("e", -1, null, null, null);
+        ObjectIdentity negative = new ObjectIdentity("e", -1, null, null, null);
         DownloadCheckpoint cp = new DownloadCheckpoint(1, "download", SOURCE, negative, "/d", "/t", -1, 100, null,
                 List.of());
 
@@ -143,8 +141,8 @@ class DownloadCheckpointTest {
         assertThat(cp.completedBytes()).isEqualTo(140);
         assertThat(cp.parts()).extracting(Part::isDone).containsExactly(true, false, false);
         assertThat(cp.tempPath()).isEqualTo(Path.of("/dest/obj.bin.ferry-partial"));
-        assertThat(cp.sameSource(new Source("https://s3.example.com", "bucket", "dir/obj.bin", "v1"))).isTrue();
-        assertThat(cp.sameSource(new Source("https://s3.example.com", "bucket", "dir/obj.bin", null))).isFalse();
+        assertThat(cp.sameSource(new SourceRecord("https://s3.example.com", "bucket", "dir/obj.bin", "v1"))).isTrue();
+        assertThat(cp.sameSource(new SourceRecord("https://s3.example.com", "bucket", "dir/obj.bin", null))).isFalse();
         assertThat(cp.sameSource(null)).isFalse();
     }
 
@@ -159,8 +157,8 @@ class DownloadCheckpointTest {
 
     @Test
     void jsonRoundTripKeepsNulls() throws IOException {
-        Identity sparse = new Identity(null, 250, null, null, null);
-        Source noVersion = new Source(null, "b", "k", null);
+        ObjectIdentity sparse = new ObjectIdentity(null, 250, null, null, null);
+        SourceRecord noVersion = new SourceRecord(null, "b", "k", null);
         DownloadCheckpoint cp = new DownloadCheckpoint(1, "download", noVersion, sparse, "/d", "/t", 250, 100, null,
                 PARTS);
 
