@@ -4,24 +4,29 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.ReadableByteChannel;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 import dev.ferry.storage.CancelSignal;
+import dev.ferry.storage.CopyStore;
 import dev.ferry.storage.Etags;
 import dev.ferry.storage.ListPage;
 import dev.ferry.storage.ObjectInfo;
 import dev.ferry.storage.ObjectRef;
-import dev.ferry.storage.ObjectStore;
 import dev.ferry.storage.RangeBody;
 import dev.ferry.storage.StoreException;
 import dev.ferry.storage.http.RetryPolicy;
@@ -35,8 +40,11 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.BufferedSource;
 
-/** S3 over OkHttp: SigV4 header auth, path-style or virtual-hosted addressing, retries. Thread-safe. */
-public final class S3Store implements ObjectStore {
+/**
+ * S3 over OkHttp: SigV4 header auth, path-style or virtual-hosted addressing, retries, server-side
+ * copies. Thread-safe.
+ */
+public final class S3Store implements CopyStore {
     /** Error and listing documents larger than this are refused rather than parsed. */
     static final int MAX_DOCUMENT_BYTES = 16 << 20;
     private static final int MAX_ERROR_BYTES = 64 << 10;
@@ -44,6 +52,16 @@ public final class S3Store implements ObjectStore {
     /** Standard headers a copy carries over, besides x-amz-meta-*. */
     static final java.util.Set<String> CARRIED_HEADERS = java.util.Set.of("content-type", "content-encoding",
             "content-disposition", "content-language", "cache-control", "expires");
+    private static final String CONTENT_SHA256 = "x-amz-content-sha256";
+    private static final MediaType XML = MediaType.get("application/xml");
+    /** Error codes S3 may put in a 200 answer, with the status it answers them with elsewhere. */
+    private static final Map<String, Integer> EMBEDDED_ERROR_STATUS = Map.ofEntries(
+            Map.entry("InternalError", 500), Map.entry("ServiceUnavailable", 503), Map.entry("SlowDown", 503),
+            Map.entry("RequestTimeout", 400), Map.entry("AccessDenied", 403), Map.entry("NoSuchKey", 404),
+            Map.entry("NoSuchBucket", 404), Map.entry("NoSuchUpload", 404), Map.entry("NoSuchVersion", 404),
+            Map.entry("PreconditionFailed", 412), Map.entry("InvalidPart", 400), Map.entry("InvalidPartOrder", 400),
+            Map.entry("EntityTooSmall", 400), Map.entry("InvalidRequest", 400), Map.entry("InvalidArgument", 400),
+            Map.entry("InvalidRange", 416));
 
     private final S3Config config;
     private final OkHttpClient http;
@@ -84,7 +102,8 @@ public final class S3Store implements ObjectStore {
         if (ifMatch != null) {
             headers.put("if-match", Etags.quoted(ifMatch));
         }
-        Sent sent = sendCall("GetObject", "GET", ref.bucket(), ref.key(), versionQuery(ref), headers, null, cancel);
+        Sent sent = sendCall("GetObject", "GET", ref.bucket(), ref.key(), versionQuery(ref), headers, null, false,
+                cancel);
         Response r = sent.response();
         try {
             long expected = endInclusive - start + 1;
@@ -139,9 +158,174 @@ public final class S3Store implements ObjectStore {
         send("DeleteObject", "DELETE", ref.bucket(), ref.key(), versionQuery(ref), Map.of(), null, cancel).close();
     }
 
+    // ---------------------------------------------------------------- server-side copy
+
+    @Override
+    public String createMultipartUpload(ObjectRef dest, Map<String, String> metadata, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        byte[] doc = sendForDocument("CreateMultipartUpload", "POST", dest.bucket(), dest.key(), Map.of("uploads", ""),
+                carried(metadata), null, cancel);
+        return parsed("CreateMultipartUpload", () -> S3Xml.parseUploadId(doc));
+    }
+
+    @Override
+    public String uploadPartCopy(ObjectRef dest, String uploadId, int partNumber, ObjectRef source, long start,
+                                 long endInclusive, String sourceIfMatch, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        Map<String, String> query = Map.of("partNumber", Integer.toString(partNumber), "uploadId", uploadId);
+        Map<String, String> headers = copySource("UploadPartCopy", source, sourceIfMatch);
+        headers.put("x-amz-copy-source-range", "bytes=" + start + "-" + endInclusive);
+        byte[] doc = sendForDocument("UploadPartCopy", "PUT", dest.bucket(), dest.key(), query, headers, null, cancel);
+        return parsed("UploadPartCopy", () -> S3Xml.parseEtag(doc));
+    }
+
+    /** Parts go out sorted by number whatever order they come in, since S3 refuses any other order. */
+    @Override
+    public String completeMultipartUpload(ObjectRef dest, String uploadId, List<UploadedPart> parts,
+                                          CancelSignal cancel) throws StoreException, InterruptedIOException {
+        List<UploadedPart> ordered = parts.stream().sorted(Comparator.comparingInt(UploadedPart::number)).toList();
+        String xml = S3Xml.completeBody(ordered);
+        Map<String, String> headers = Map.of(CONTENT_SHA256, SigV4Signer.sha256Hex(xml));
+        // from bytes: a String body would get "; charset=utf-8" appended to its Content-Type
+        RequestBody body = RequestBody.create(xml.getBytes(StandardCharsets.UTF_8), XML);
+        byte[] doc = sendForDocument("CompleteMultipartUpload", "POST", dest.bucket(), dest.key(),
+                Map.of("uploadId", uploadId), headers, body, cancel);
+        return parsed("CompleteMultipartUpload", () -> S3Xml.parseEtag(doc));
+    }
+
+    /**
+     * Aborts the upload. An upload the server no longer knows (NoSuchUpload) counts as aborted: what the
+     * caller wants, that no upload and no parts remain, holds either way, and a retried abort whose first
+     * attempt got through must not fail.
+     */
+    @Override
+    public void abortMultipartUpload(ObjectRef dest, String uploadId, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        try {
+            send("AbortMultipartUpload", "DELETE", dest.bucket(), dest.key(), Map.of("uploadId", uploadId), Map.of(),
+                    null, cancel).close();
+        } catch (StoreException e) {
+            if (!"NoSuchUpload".equals(e.code())) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public List<UploadedPart> listParts(ObjectRef dest, String uploadId, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        List<UploadedPart> all = new ArrayList<>();
+        Integer marker = null;
+        do {
+            Map<String, String> query = new TreeMap<>(Map.of("uploadId", uploadId, "max-parts", "1000"));
+            if (marker != null) {
+                query.put("part-number-marker", marker.toString());
+            }
+            byte[] doc = sendForDocument("ListParts", "GET", dest.bucket(), dest.key(), query, Map.of(), null, cancel);
+            S3Xml.PartsPage page = parsed("ListParts", () -> S3Xml.parseParts(doc));
+            all.addAll(page.parts());
+            if (page.nextMarker() != null && marker != null && page.nextMarker() <= marker) {
+                throw noProgress("ListParts");
+            }
+            marker = page.nextMarker();
+        } while (marker != null);
+        return all;
+    }
+
+    /**
+     * Markers go out only from the second page on: s3proxy refuses key-marker and upload-id-marker (and
+     * max-uploads) as not implemented, and the first page needs none of them.
+     */
+    @Override
+    public List<MultipartUpload> listMultipartUploads(String bucket, String prefix, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        List<MultipartUpload> all = new ArrayList<>();
+        S3Xml.UploadsPage page = null;
+        do {
+            Map<String, String> query = new TreeMap<>(Map.of("uploads", "", "encoding-type", "url"));
+            if (prefix != null && !prefix.isEmpty()) {
+                query.put("prefix", prefix);
+            }
+            if (page != null) {
+                query.put("key-marker", page.nextKeyMarker());
+                if (page.nextUploadIdMarker() != null) {
+                    query.put("upload-id-marker", page.nextUploadIdMarker());
+                }
+            }
+            byte[] doc = sendForDocument("ListMultipartUploads", "GET", bucket, "", query, Map.of(), null, cancel);
+            S3Xml.UploadsPage next = parsed("ListMultipartUploads", () -> S3Xml.parseUploads(doc));
+            all.addAll(next.uploads());
+            if (page != null && next.nextKeyMarker() != null && next.nextKeyMarker().equals(page.nextKeyMarker())
+                    && Objects.equals(next.nextUploadIdMarker(), page.nextUploadIdMarker())) {
+                throw noProgress("ListMultipartUploads");
+            }
+            page = next;
+        } while (page.nextKeyMarker() != null);
+        return all;
+    }
+
+    @Override
+    public String copyObject(ObjectRef source, ObjectRef dest, String sourceIfMatch, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        Map<String, String> headers = copySource("CopyObject", source, sourceIfMatch);
+        headers.put("x-amz-metadata-directive", "COPY");
+        byte[] doc = sendForDocument("CopyObject", "PUT", dest.bucket(), dest.key(), Map.of(), headers, null, cancel);
+        return parsed("CopyObject", () -> S3Xml.parseEtag(doc));
+    }
+
     @Override
     public void close() {
         // the OkHttp client is shared and owned by whoever built it
+    }
+
+    /** The metadata headers as sent; anything else would change more than the copy's metadata, so it is refused. */
+    private static Map<String, String> carried(Map<String, String> metadata) {
+        Map<String, String> headers = new TreeMap<>();
+        metadata.forEach((name, value) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!lower.startsWith("x-amz-meta-") && !CARRIED_HEADERS.contains(lower)) {
+                throw new IllegalArgumentException("not a metadata header a copy carries: " + name);
+            }
+            headers.put(lower, value);
+        });
+        return headers;
+    }
+
+    /**
+     * x-amz-copy-source names the source as a URL-encoded path (plus its version), and the If-Match guard
+     * makes the server refuse a source that changed since the caller looked at it.
+     */
+    private static Map<String, String> copySource(String op, ObjectRef source, String ifMatch) throws StoreException {
+        refuseDotSegments(op, source.key());
+        String value = "/" + SigV4Signer.uriEncode(source.bucket(), true) + "/" + SigV4Signer.uriEncode(source.key(), false);
+        if (source.versionId() != null) {
+            value += "?versionId=" + SigV4Signer.uriEncode(source.versionId(), true);
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("x-amz-copy-source", value);
+        if (ifMatch != null) {
+            headers.put("x-amz-copy-source-if-match", Etags.quoted(ifMatch));
+        }
+        return headers;
+    }
+
+    private static StoreException noProgress(String op) {
+        return StoreException.client(op, "the server's listing does not advance from one page to the next", null,
+                false);
+    }
+
+    @FunctionalInterface
+    private interface Parse<T> {
+        T parse() throws IOException;
+    }
+
+    /** A 2xx answer whose document makes no sense is final: asking again would most likely get the same. */
+    private static <T> T parsed(String op, Parse<T> parse) throws StoreException {
+        try {
+            return parse.parse();
+        } catch (IOException | RuntimeException e) {
+            throw StoreException.client(op, "the answer could not be read: " + e.getMessage(), e, false);
+        }
     }
 
     // ---------------------------------------------------------------- requests
@@ -157,44 +341,83 @@ public final class S3Store implements ObjectStore {
     Response send(String op, String method, String bucket, String key, Map<String, String> query,
                   Map<String, String> headers, RequestBody body, CancelSignal cancel)
             throws StoreException, InterruptedIOException {
-        return sendCall(op, method, bucket, key, query, headers, body, cancel).response();
+        return sendCall(op, method, bucket, key, query, headers, body, false, cancel).response();
     }
 
-    private record Sent(Call call, Response response) {
+    /**
+     * Sends a request whose 2xx answer is an XML document and returns that document. It is read inside
+     * the retry loop, so a body cut short and an error document sent with HTTP 200 are retried like any
+     * other transient failure.
+     */
+    private byte[] sendForDocument(String op, String method, String bucket, String key, Map<String, String> query,
+                                   Map<String, String> headers, RequestBody body, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        return sendCall(op, method, bucket, key, query, headers, body, true, cancel).document();
+    }
+
+    /** A successful attempt; {@code document} is the body already read (and the response closed) when asked for. */
+    private record Sent(Call call, Response response, byte[] document) {
+    }
+
+    /** What one attempt came to: a {@link Sent}, or a failure with the server's Retry-After (-1 if none). */
+    private record Attempt(Sent sent, StoreException failure, long retryAfter) {
+        static Attempt failed(StoreException failure) {
+            return new Attempt(null, failure, -1);
+        }
     }
 
     private Sent sendCall(String op, String method, String bucket, String key, Map<String, String> query,
-                          Map<String, String> headers, RequestBody body, CancelSignal cancel)
+                          Map<String, String> headers, RequestBody body, boolean document, CancelSignal cancel)
             throws StoreException, InterruptedIOException {
         refuseDotSegments(op, key);
         for (int attempt = 1; ; attempt++) {
             cancel.throwIfCancelled();
-            Call call = http.newCall(buildRequest(method, bucket, key, query, headers, body));
-            Response response;
+            Call call = http.newCall(request(op, method, bucket, key, query, headers, body));
+            Attempt outcome;
+            // registered until the document is read too: a slow CompleteMultipartUpload stays cancellable
             try (CancelSignal.Registration ignored = cancel.register(call::cancel)) {
-                response = call.execute();
-            } catch (IOException e) {
-                cancel.throwIfCancelled();
-                StoreException failure = classify(op, e);
-                if (!failure.isRetryable() || attempt >= retry.maxAttempts()) {
-                    throw failure;
-                }
-                cancel.sleep(retry.delayMillis(attempt, -1));
-                continue;
+                outcome = attempt(op, call, document);
             }
-            if (response.isSuccessful()) {
-                return new Sent(call, response);
+            if (outcome.sent() != null) {
+                return outcome.sent();
             }
-            StoreException failure;
-            long retryAfter;
-            try (response) {
-                failure = serverError(op, response);
-                retryAfter = retryAfterMillis(response.header("Retry-After"));
+            cancel.throwIfCancelled();
+            if (!outcome.failure().isRetryable() || attempt >= retry.maxAttempts()) {
+                throw outcome.failure();
             }
-            if (!failure.isRetryable() || attempt >= retry.maxAttempts()) {
-                throw failure;
+            cancel.sleep(retry.delayMillis(attempt, outcome.retryAfter()));
+        }
+    }
+
+    private static Attempt attempt(String op, Call call, boolean document) {
+        Response response;
+        try {
+            response = call.execute();
+        } catch (IOException e) {
+            return Attempt.failed(classify(op, e));
+        }
+        if (response.isSuccessful() && !document) {
+            return new Attempt(new Sent(call, response, null), null, -1);
+        }
+        try (response) {
+            if (!response.isSuccessful()) {
+                return new Attempt(null, serverError(op, response), retryAfterMillis(response.header("Retry-After")));
             }
-            cancel.sleep(retry.delayMillis(attempt, retryAfter));
+            byte[] body = readBounded(response.body(), MAX_DOCUMENT_BYTES, op);
+            StoreException embedded = embeddedError(op, response, body);
+            return embedded != null ? Attempt.failed(embedded) : new Attempt(new Sent(call, response, body), null, -1);
+        } catch (StoreException unreadable) {
+            return Attempt.failed(unreadable);
+        }
+    }
+
+    /** Builds one attempt's request; a header OkHttp cannot send (say, a non-ASCII value) is a final failure. */
+    private Request request(String op, String method, String bucket, String key, Map<String, String> query,
+                            Map<String, String> headers, RequestBody body) throws StoreException {
+        try {
+            return buildRequest(method, bucket, key, query, headers, body);
+        } catch (IllegalArgumentException e) {
+            throw StoreException.client(op, "the request cannot be sent: " + e.getMessage(), e, false);
         }
     }
 
@@ -243,7 +466,9 @@ public final class S3Store implements ObjectStore {
         }
         HttpUrl httpUrl = url.build();
         String hostHeader = hostHeader(httpUrl);
-        String payloadHash = body == null ? SigV4Signer.EMPTY_SHA256 : SigV4Signer.UNSIGNED_PAYLOAD;
+        // a caller that knows its (small) body's hash passes it, so that body is signed too
+        String payloadHash = headers.getOrDefault(CONTENT_SHA256,
+                body == null ? SigV4Signer.EMPTY_SHA256 : SigV4Signer.UNSIGNED_PAYLOAD);
         Map<String, String> toSign = new TreeMap<>();
         headers.forEach((k, v) -> {
             String lk = k.toLowerCase(Locale.ROOT);
@@ -353,8 +578,20 @@ public final class S3Store implements ObjectStore {
         } catch (StoreException | RuntimeException ignored) {
             // an unreadable error body still leaves the status
         }
-        S3Xml.Error e = S3Xml.parseError(body);
-        int status = r.code();
+        return errorOf(op, r.code(), S3Xml.parseError(body), r);
+    }
+
+    /**
+     * An error document in a 2xx answer (copies and CompleteMultipartUpload fail this way once S3 has sent
+     * the status line), or null. It gets the status S3 gives that code in a plain error answer, so it is
+     * retried or not exactly like one; an unknown code counts as 500, as the AWS SDKs count it.
+     */
+    private static StoreException embeddedError(String op, Response r, byte[] body) {
+        S3Xml.Error e = S3Xml.parseEmbeddedError(body);
+        return e == null ? null : errorOf(op, EMBEDDED_ERROR_STATUS.getOrDefault(e.code, 500), e, r);
+    }
+
+    private static StoreException errorOf(String op, int status, S3Xml.Error e, Response r) {
         String code = e != null ? e.code : genericCode(status);
         String requestId = e != null && e.requestId != null ? e.requestId : r.header("x-amz-request-id");
         boolean retryable = status >= 500 && status != 501 || status == 429 || status == 408
