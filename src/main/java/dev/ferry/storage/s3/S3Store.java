@@ -211,6 +211,10 @@ public final class S3Store implements CopyStore {
         }
     }
 
+    /**
+     * The part-number-marker goes out only from the second page on: s3proxy answers it with 501
+     * NotImplemented (it never pages parts anyway), and the first page needs none.
+     */
     @Override
     public List<UploadedPart> listParts(ObjectRef dest, String uploadId, CancelSignal cancel)
             throws StoreException, InterruptedIOException {
@@ -232,10 +236,6 @@ public final class S3Store implements CopyStore {
         return all;
     }
 
-    /**
-     * Markers go out only from the second page on: s3proxy refuses key-marker and upload-id-marker (and
-     * max-uploads) as not implemented, and the first page needs none of them.
-     */
     @Override
     public List<MultipartUpload> listMultipartUploads(String bucket, String prefix, CancelSignal cancel)
             throws StoreException, InterruptedIOException {
