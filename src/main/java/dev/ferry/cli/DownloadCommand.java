@@ -70,14 +70,6 @@ public final class DownloadCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     CheckpointChoice checkpoint = new CheckpointChoice();
 
-    static final class CheckpointChoice {
-        @Option(names = "--checkpoint", paramLabel = "FILE", description = "Checkpoint file (default: under $FERRY_HOME/checkpoints)")
-        Path file;
-
-        @Option(names = "--no-checkpoint", description = "Keep no checkpoint (an interrupted download starts over)")
-        boolean none;
-    }
-
     @Option(names = "--version-id", paramLabel = "ID", description = "Download this version of the object")
     String versionId;
 
@@ -160,9 +152,8 @@ public final class DownloadCommand implements Callable<Integer> {
         } else {
             target = dest.toAbsolutePath();
         }
-        Path cp = checkpoint.none ? null : checkpoint.file != null ? checkpoint.file.toAbsolutePath()
-                : CheckpointFiles.defaultDownloadCheckpoint(where.endpointId(), ref.bucket(), ref.key(),
-                ref.versionId(), target);
+        Path cp = checkpoint.choose(CheckpointFiles.defaultDownloadCheckpoint(where.endpointId(), ref.bucket(),
+                ref.key(), ref.versionId(), target));
         return DownloadRequest.of(ref, target).withPartSize(part).withConnections(connections).withCheckpoint(cp)
                 .withOverwrite(overwrite).withRateLimit(rate);
     }
@@ -186,10 +177,15 @@ public final class DownloadCommand implements Callable<Integer> {
     }
 
     static int exitCode(DownloadResult r) {
-        return switch (r.state()) {
+        return exitCode(r.state(), r.failureKind());
+    }
+
+    /** 0 done, 1 failed, 2 bad input, 3 paused with the checkpoint kept. */
+    static int exitCode(TransferState state, FailureKind kind) {
+        return switch (state) {
             case COMPLETED -> 0;
             case PAUSED -> 3;
-            case FAILED -> r.failureKind() == FailureKind.INPUT ? 2 : 1;
+            case FAILED -> kind == FailureKind.INPUT ? 2 : 1;
             default -> 1;
         };
     }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = FerryCommand.Version.class,
         description = "Ferry: parallel, resumable transfers for S3-compatible storage.",
-        subcommands = {DownloadCommand.class, LsCommand.class, StatusCommand.class,
+        subcommands = {DownloadCommand.class, CopyCommand.class, LsCommand.class, StatusCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, or a profile in",
                 "~/.aws/credentials (--profile, AWS_PROFILE). Data folder: FERRY_HOME."})

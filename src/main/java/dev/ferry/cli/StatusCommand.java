@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.ferry.transfer.checkpoint.CheckpointFiles;
+import dev.ferry.transfer.checkpoint.CopyCheckpoint;
 import dev.ferry.transfer.checkpoint.DownloadCheckpoint;
 import dev.ferry.transfer.checkpoint.FerryHome;
 import picocli.CommandLine.Command;
@@ -43,7 +44,57 @@ public final class StatusCommand implements Callable<Integer> {
         return 0;
     }
 
+    private void unreadable(Path f) {
+        if (json) {
+            ObjectNode n = Json.object("unreadable");
+            n.put("checkpoint", f.toString());
+            Json.print(System.out, n);
+        } else {
+            System.out.println("unreadable checkpoint " + f + " (it is discarded when its transfer runs again)");
+        }
+    }
+
+    private void showCopy(Path f) {
+        CopyCheckpoint cp;
+        try {
+            cp = CheckpointFiles.read(f, CopyCheckpoint.class);
+        } catch (IOException | RuntimeException e) {
+            cp = null;
+        }
+        if (cp == null || cp.problem() != null) {
+            unreadable(f);
+            return;
+        }
+        String source = "s3://" + cp.source().bucket() + "/" + cp.source().key();
+        String dest = "s3://" + cp.destinationBucket() + "/" + cp.destinationKey();
+        long partsDone = cp.parts().stream().filter(CopyCheckpoint.Part::isDone).count();
+        long total = cp.object().size();
+        if (json) {
+            ObjectNode n = Json.object("copy");
+            n.put("source", source);
+            n.put("endpoint", cp.source().endpoint());
+            n.put("destination", dest);
+            n.put("uploadId", cp.uploadId());
+            n.put("done", cp.completedBytes());
+            n.put("total", total);
+            n.put("partsDone", partsDone);
+            n.put("partsTotal", cp.parts().size());
+            n.put("updated", cp.updated());
+            n.put("checkpoint", f.toString());
+            Json.print(System.out, n);
+        } else {
+            System.out.printf(Locale.ROOT, "%5.1f%%  %s / %s  copy %s -> %s  (%d/%d parts, upload %s, updated %s)%n"
+                            + "    checkpoint %s%n", 100.0 * cp.completedBytes() / Math.max(1, total),
+                    Sizes.format(cp.completedBytes()), Sizes.format(total), source, dest, partsDone,
+                    cp.parts().size(), cp.uploadId(), cp.updated(), f);
+        }
+    }
+
     private void show(Path f) {
+        if (f.getFileName().toString().startsWith("copy-")) {
+            showCopy(f);
+            return;
+        }
         DownloadCheckpoint cp;
         try {
             cp = CheckpointFiles.read(f, DownloadCheckpoint.class);
@@ -51,13 +102,7 @@ public final class StatusCommand implements Callable<Integer> {
             cp = null;
         }
         if (cp == null || cp.problem() != null) {
-            if (json) {
-                ObjectNode n = Json.object("unreadable");
-                n.put("checkpoint", f.toString());
-                Json.print(System.out, n);
-            } else {
-                System.out.println("unreadable checkpoint " + f + " (it is discarded when its transfer runs again)");
-            }
+            unreadable(f);
             return;
         }
         String source = "s3://" + cp.source().bucket() + "/" + cp.source().key();

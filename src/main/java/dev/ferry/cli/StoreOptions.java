@@ -80,9 +80,13 @@ public final class StoreOptions {
         try {
             uri = URI.create(ep.strip());
         } catch (IllegalArgumentException e) {
-            throw new UsageException("invalid endpoint '" + ep + "'");
+            throw new UsageException("invalid endpoint (expected http://host[:port] or https://host)");
         }
         String scheme = uri.getScheme();
+        if (uri.getRawUserInfo() != null) {
+            throw new UsageException("the endpoint must not contain credentials; use AWS_ACCESS_KEY_ID and "
+                    + "AWS_SECRET_ACCESS_KEY or a profile");
+        }
         if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
                 || uri.getHost() == null) {
             throw new UsageException("invalid endpoint '" + ep + "' (expected http://host[:port] or https://host)");
@@ -91,8 +95,14 @@ public final class StoreOptions {
     }
 
     public S3Store open(Resolved r, int maxConnections) {
+        return open(r, maxConnections, HttpClients.READ_TIMEOUT);
+    }
+
+    /** A store whose answers may take up to {@code readTimeout} between bytes (server-side copies take long). */
+    public S3Store open(Resolved r, int maxConnections, java.time.Duration readTimeout) {
         S3Config config = new S3Config(r.endpoint(), r.region(), r.credentials(), r.pathStyle());
-        return new S3Store(config, HttpClients.create(maxConnections), RetryPolicy.DEFAULT);
+        return new S3Store(config, HttpClients.create(maxConnections, HttpClients.CONNECT_TIMEOUT, readTimeout),
+                RetryPolicy.DEFAULT);
     }
 
     private static boolean notBlank(String s) {

@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.ferry.transfer.CopyResult;
 import dev.ferry.transfer.DownloadResult;
 import dev.ferry.transfer.event.Progress;
 import dev.ferry.transfer.event.TransferEvent;
@@ -57,7 +58,7 @@ final class TransferPrinter implements TransferListener {
             return;
         }
         switch (e.type()) {
-            case RESUMED, CHECKPOINT_DISCARDED, CHECKPOINT_FAILED -> say(e.message());
+            case RESUMED, CHECKPOINT_DISCARDED, CHECKPOINT_FAILED, UPLOAD_ABORTED -> say(e.message());
             case PART_FAILED -> say("part " + e.part() + ": " + e.message());
             default -> {
             }
@@ -139,6 +140,33 @@ final class TransferPrinter implements TransferListener {
             }
             case PAUSED -> err.println("ferry: " + label + ": " + r.message());
             case CANCELLED -> err.println("ferry: " + label + ": " + r.message());
+            default -> err.println("ferry: error: " + label + ": " + r.message());
+        }
+    }
+
+    void printResult(CopyResult r, long elapsedNanos) {
+        endLine();
+        if (mode == Mode.JSON) {
+            ObjectNode n = Json.object("result");
+            n.put("source", label);
+            n.put("state", r.state().name());
+            n.put("size", r.info() == null ? -1 : r.info().size());
+            n.put("copied", r.copied());
+            n.put("reused", r.reused());
+            n.put("parts", r.parts());
+            n.put("etag", r.etag());
+            n.put("seconds", elapsedNanos / 1e9);
+            n.put("message", r.message());
+            if (r.failureKind() != FailureKind.NONE) {
+                n.put("failure", r.failureKind().name());
+            }
+            Json.print(out, n);
+            return;
+        }
+        switch (r.state()) {
+            case COMPLETED -> out.printf(Locale.ROOT, "%s  %s in %.1f s%n", label, Sizes.format(r.info().size()),
+                    Math.max(elapsedNanos / 1e9, 1e-3));
+            case PAUSED, CANCELLED -> err.println("ferry: " + label + ": " + r.message());
             default -> err.println("ferry: error: " + label + ": " + r.message());
         }
     }

@@ -90,6 +90,8 @@ public final class Download {
     private FileLock lock;
     private boolean claimed;
     private boolean tempExisted;
+    /** The temp file's generation mark (null where the file system keeps none). */
+    private volatile String generation;
     private long reused;
     private long[] lastSaved;
     private final Object saveLock = new Object();
@@ -374,7 +376,17 @@ public final class Download {
         long size = info.size();
         parts = cp.parts().stream().map(p -> new Part(p.number(), p.start(), p.length(), p.completed()))
                 .toArray(Part[]::new);
-        String repair = repairAgainstTempFile(size);
+        String repair;
+        if (tempExisted && !TempGeneration.matches(request.tempFile(), cp.tempGeneration())) {
+            // another run (without this checkpoint) started the file afresh: none of its bytes are ours
+            resetParts();
+            channel.truncate(0);
+            generation = TempGeneration.mark(request.tempFile());
+            repair = "the temp file is not the one the checkpoint describes, so every part is fetched again";
+        } else {
+            generation = tempExisted ? cp.tempGeneration() : TempGeneration.mark(request.tempFile());
+            repair = repairAgainstTempFile(size);
+        }
         reused = Arrays.stream(parts).mapToLong(p -> p.done.get()).sum();
         long doneParts = Arrays.stream(parts).filter(Part::isDone).count();
         notifier.emit(TransferEvent.of(Type.RESUMED, "resuming: " + doneParts + " of " + parts.length
@@ -388,6 +400,7 @@ public final class Download {
         parts = PartPlan.split(size, partSize).stream().map(r -> new Part(r.number(), r.start(), r.length(), 0))
                 .toArray(Part[]::new);
         channel.truncate(0);
+        generation = TempGeneration.mark(request.tempFile());
     }
 
     private static long[] recorded(DownloadCheckpoint cp) {
@@ -402,12 +415,16 @@ public final class Download {
         }
     }
 
+    private void resetParts() {
+        for (Part p : parts) {
+            p.done.set(0);
+        }
+    }
+
     /** Lowers part progress the temp file cannot back; returns what was repaired, or null. */
     private String repairAgainstTempFile(long size) throws IOException {
         if (!tempExisted) {
-            for (Part p : parts) {
-                p.done.set(0);
-            }
+            resetParts();
             return "the temp file was missing, so every part is fetched again";
         }
         long length = channel.size();
@@ -444,8 +461,7 @@ public final class Download {
         if (problem != null) {
             return discardCheckpoint("the checkpoint " + file + " cannot be used: " + problem);
         }
-        if (!cp.sameSource(sourceRecord()) || !cp.destination().equals(request.destination().toString())
-                || !cp.tempPath().equals(request.tempFile())) {
+        if (!belongsHere(cp)) {
             return discardCheckpoint("the checkpoint " + file + " belongs to a different transfer");
         }
         String changed = identityChange(cp.object(), obj);
@@ -453,6 +469,15 @@ public final class Download {
             return discardCheckpoint("the object changed since the checkpoint (" + changed + ")");
         }
         return cp;
+    }
+
+    private boolean belongsHere(DownloadCheckpoint cp) {
+        try {
+            return cp.sameSource(sourceRecord()) && cp.destination().equals(request.destination().toString())
+                    && cp.tempPath().equals(request.tempFile());
+        } catch (RuntimeException invalidPath) {
+            return false;
+        }
     }
 
     private DownloadCheckpoint discardCheckpoint(String why) throws IOException {
@@ -785,12 +810,17 @@ public final class Download {
                 new ObjectIdentity(obj.etag(), obj.size(), obj.lastModified(), obj.versionId(),
                         obj.checksums()),
                 request.destination().toString(), request.tempFile().toString(), obj.size(), partSize,
-                Instant.now().toString(), ps);
+                Instant.now().toString(), ps, generation);
     }
 
     // ------------------------------------------------------------------ endings
 
     private DownloadResult complete() {
+        if (!Arrays.stream(parts).allMatch(Part::isDone)) {
+            // only a stop that raced the last part ends here; what is on disk stays resumable
+            return stop.get() != Stop.NONE ? finishStopped()
+                    : finishAfterFailure(new IOException("not every part was fetched"));
+        }
         state = TransferState.VERIFYING;
         ObjectInfo obj = info;
         try {
@@ -810,6 +840,9 @@ public final class Download {
         } catch (IOException e) {
             saveCheckpointQuietly();
             return finishFailed("cannot finish " + request.tempFile() + ": " + describe(e), e, localKind(e));
+        }
+        if (stop.get() != Stop.NONE) {
+            return finishStopped();
         }
         closeTemp();
         try {
@@ -976,7 +1009,7 @@ public final class Download {
         }
     }
 
-    private static FailureKind kindOf(StoreException e) {
+    static FailureKind kindOf(StoreException e) {
         if (!e.isServerError()) {
             return e.isRetryable() ? FailureKind.TRANSIENT : FailureKind.INPUT;
         }

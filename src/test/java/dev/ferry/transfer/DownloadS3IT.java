@@ -349,6 +349,34 @@ class DownloadS3IT {
     }
 
     @Test
+    void aTempFileAnotherRunStartedAfreshIsNotTakenForTheCheckpoints() throws Exception {
+        byte[] content = TestData.bytes(4 * MIB + 5, 41);
+        String key = put(content);
+        // run 1 pauses with its checkpoint
+        Download first = download(request(key, MIB, 2).withRateLimit(2 * MIB), TransferListener.NONE);
+        FutureTask<DownloadResult> running = startInBackground(first);
+        awaitAtLeast(() -> doneBytes(first), 3 * MIB / 2);
+        first.pause();
+        assertThat(running.get(10, TimeUnit.SECONDS).state()).isEqualTo(TransferState.PAUSED);
+        // run 2, with another checkpoint, starts the same temp file afresh and pauses early
+        Path other = dir.resolve("other-checkpoint.json");
+        Download second = download(request(key, MIB, 2).withCheckpoint(other).withRateLimit(MIB),
+                TransferListener.NONE);
+        running = startInBackground(second);
+        awaitAtLeast(() -> doneBytes(second), 128 * KIB);
+        second.pause();
+        assertThat(running.get(10, TimeUnit.SECONDS).state()).isEqualTo(TransferState.PAUSED);
+        RecordingListener events = new RecordingListener();
+
+        // run 1's checkpoint no longer describes the file: everything is fetched again, exactly
+        DownloadResult r = run(request(key, MIB, 2), events);
+
+        assertExactAndClean(r, content);
+        assertThat(r.fetched()).isEqualTo(content.length);
+        assertThat(events.messages(Type.RESUMED)).contains("not the one the checkpoint describes");
+    }
+
+    @Test
     void pauseInsideAPartKeepsEveryByteForTheResume() throws Exception {
         byte[] content = TestData.bytes(5 * MIB + 333, 61);
         String key = put(content);

@@ -24,6 +24,9 @@ public record S3Config(URI endpoint, String region, Credentials credentials, boo
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("endpoint must start with http:// or https://: " + endpoint);
         }
+        if (endpoint.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("the endpoint must not contain credentials");
+        }
         if (endpoint.getHost() == null || endpoint.getHost().isEmpty()) {
             throw new IllegalArgumentException("endpoint has no host: " + endpoint);
         }

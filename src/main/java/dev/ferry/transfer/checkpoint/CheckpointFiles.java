@@ -98,6 +98,13 @@ public final class CheckpointFiles {
                 destination.toAbsolutePath().normalize().toString()) + ".json");
     }
 
+    /** The default checkpoint of a server-side copy, found again by the same command. */
+    public static Path defaultCopyCheckpoint(String endpointId, String sourceBucket, String sourceKey,
+                                             String sourceVersionId, String destBucket, String destKey) {
+        return FerryHome.checkpoints().resolve("copy-" + digest(endpointId, sourceBucket, sourceKey, sourceVersionId,
+                destBucket, destKey) + ".json");
+    }
+
     /** A short stable file-name-safe digest of the given parts. */
     public static String digest(String... parts) {
         try {

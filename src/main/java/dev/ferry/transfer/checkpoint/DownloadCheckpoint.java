@@ -11,13 +11,23 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * What a resumed download needs: where the bytes come from, which object version they belong to,
  * the part plan and how far each part got. Contains no credentials.
  */
-@JsonPropertyOrder({"formatVersion", "kind", "source", "object", "destination", "tempFile", "expectedLength",
-        "partSize", "updated", "parts"})
-public record DownloadCheckpoint(int formatVersion, String kind, SourceRecord source, ObjectIdentity object, String destination,
-                                 String tempFile, long expectedLength, long partSize, String updated,
-                                 List<Part> parts) {
+@JsonPropertyOrder({"formatVersion", "kind", "source", "object", "destination", "tempFile", "tempGeneration",
+        "expectedLength", "partSize", "updated", "parts"})
+public record DownloadCheckpoint(int formatVersion, String kind, SourceRecord source, ObjectIdentity object,
+                                 String destination, String tempFile, long expectedLength, long partSize,
+                                 String updated, List<Part> parts, String tempGeneration) {
     public static final int FORMAT_VERSION = 1;
     public static final String KIND = "download";
+
+    /**
+     * A checkpoint without a temp-file generation: on a file system with user attributes it matches no
+     * temp file, elsewhere any temp file of the right length.
+     */
+    public DownloadCheckpoint(int formatVersion, String kind, SourceRecord source, ObjectIdentity object,
+                              String destination, String tempFile, long expectedLength, long partSize, String updated,
+                              List<Part> parts) {
+        this(formatVersion, kind, source, object, destination, tempFile, expectedLength, partSize, updated, parts, null);
+    }
 
     /** A part: {@code length} bytes from {@code start}, of which the first {@code completed} are on disk. */
     public record Part(int number, long start, long length, long completed) {

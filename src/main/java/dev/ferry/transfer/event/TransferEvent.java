@@ -18,6 +18,10 @@ public record TransferEvent(Type type, Instant time, int part, long rangeStart, 
         /** A checkpoint was found but could not be used; the message says why. Starting over. */
         CHECKPOINT_DISCARDED,
         TEMP_FILE_CREATED,
+        /** A copy's multipart upload was created (the message holds its id). */
+        UPLOAD_CREATED,
+        /** A copy's multipart upload was aborted; the message says why. */
+        UPLOAD_ABORTED,
         TEMP_FILE_FAILED,
         /** A part finished (exactly once per part per run). */
         PART_SUCCEEDED,

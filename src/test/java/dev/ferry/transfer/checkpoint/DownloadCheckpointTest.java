@@ -170,7 +170,7 @@ class DownloadCheckpointTest {
         JsonNode tree = json.readTree(json.writeValueAsString(valid()));
 
         assertThat(names(tree)).containsExactly("formatVersion", "kind", "source", "object", "destination",
-                "tempFile", "expectedLength", "partSize", "updated", "parts");
+                "tempFile", "tempGeneration", "expectedLength", "partSize", "updated", "parts");
         assertThat(names(tree.get("parts").get(0))).containsExactly("number", "start", "length", "completed");
         assertThat(tree.get("object").get("checksums").get("crc64").asText()).isEqualTo("12345");
     }

@@ -1,0 +1,587 @@
+package dev.ferry.transfer;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import dev.ferry.storage.CancelSignal;
+import dev.ferry.storage.CopyStore;
+import dev.ferry.storage.CopyStore.UploadedPart;
+import dev.ferry.storage.Etags;
+import dev.ferry.storage.ObjectInfo;
+import dev.ferry.storage.StoreException;
+import dev.ferry.transfer.checkpoint.CheckpointFiles;
+import dev.ferry.transfer.checkpoint.CopyCheckpoint;
+import dev.ferry.transfer.checkpoint.ObjectIdentity;
+import dev.ferry.transfer.checkpoint.SourceRecord;
+import dev.ferry.transfer.event.Notifier;
+import dev.ferry.transfer.event.Progress;
+import dev.ferry.transfer.event.TransferEvent;
+import dev.ferry.transfer.event.TransferEvent.Type;
+import dev.ferry.transfer.event.TransferListener;
+
+/**
+ * Copies one object server-side: a single CopyObject when it fits in one part, else a multipart upload
+ * whose parts are copied in parallel with UploadPartCopy, each guarded by the source's ETag, then
+ * completed. The upload id is checkpointed before any part is copied and every finished part's ETag
+ * right after it finishes, so a run of the same copy continues where the last one stopped.
+ *
+ * <p>Pause keeps the upload and the checkpoint; cancel aborts the upload and deletes the checkpoint.
+ * Without a checkpoint a stopped copy aborts its upload, since nothing could resume it. Bytes never pass
+ * through this machine, so no client-side rate limit applies. {@link #pause()} and {@link #cancel()} may be
+ * called from any thread and never block; the listener contract is {@link TransferListener}'s.
+ */
+public final class Copy {
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    private enum Stop { NONE, PAUSE, CANCEL }
+
+    private final CopyStore store;
+    private final CopyRequest request;
+    private final CancelSignal cancel = new CancelSignal();
+    private final AtomicReference<Stop> stop = new AtomicReference<>(Stop.NONE);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicLong copied = new AtomicLong();
+    private final AtomicInteger partsCopied = new AtomicInteger();
+    private final Notifier notifier;
+    private final Object saveLock = new Object();
+
+    private volatile TransferState state = TransferState.QUEUED;
+    private volatile ObjectInfo info;
+    private volatile List<PartPlan.Range> plan = List.of();
+    private volatile AtomicReferenceArray<String> etags = new AtomicReferenceArray<>(0);
+    private volatile String uploadId;
+    private long reused;
+
+    public Copy(CopyStore store, CopyRequest request, TransferListener listener) {
+        this.store = Objects.requireNonNull(store);
+        this.request = Objects.requireNonNull(request);
+        this.notifier = new Notifier(IDS.incrementAndGet() + "-copy-" + request.source().fileName(), listener,
+                this::counters);
+    }
+
+    public CopyRequest request() {
+        return request;
+    }
+
+    public TransferState state() {
+        return state;
+    }
+
+    public Progress progress() {
+        return notifier.latest();
+    }
+
+    /** Stops promptly, keeping the upload and checkpoint for a later run. */
+    public void pause() {
+        if (stop.compareAndSet(Stop.NONE, Stop.PAUSE)) {
+            cancel.cancel();
+        }
+    }
+
+    /** Stops promptly, aborts the upload and deletes the checkpoint. */
+    public void cancel() {
+        stop.set(Stop.CANCEL);
+        cancel.cancel();
+    }
+
+    /**
+     * Aborts the upload a stopped copy recorded and deletes its checkpoint, as {@code --cancel} does.
+     * Returns false when there was nothing to discard.
+     */
+    public static boolean discard(CopyStore store, CopyRequest request) throws IOException {
+        if (request.checkpoint() == null) {
+            return false;
+        }
+        CopyCheckpoint cp;
+        try {
+            cp = CheckpointFiles.read(request.checkpoint(), CopyCheckpoint.class);
+        } catch (IOException | RuntimeException unreadable) {
+            cp = null;
+        }
+        if (cp != null && cp.uploadId() != null && cp.destinationBucket() != null && cp.destinationKey() != null) {
+            store.abortMultipartUpload(new dev.ferry.storage.ObjectRef(cp.destinationBucket(), cp.destinationKey(),
+                    null), cp.uploadId(), new CancelSignal());
+        }
+        return Files.deleteIfExists(request.checkpoint());
+    }
+
+    /** Runs the copy to its end (completed, paused, cancelled or failed). */
+    public CopyResult run() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("a Copy runs once; create a new one to resume");
+        }
+        notifier.start();
+        notifier.emit(TransferEvent.of(Type.STARTED, request.source() + " -> " + request.destination()));
+        CopyResult result;
+        try {
+            result = execute();
+        } catch (RuntimeException e) {
+            result = failed("internal error: " + e, e, FailureKind.TRANSIENT);
+        }
+        notifier.emit(TransferEvent.of(switch (result.state()) {
+            case COMPLETED -> Type.SUCCEEDED;
+            case PAUSED -> Type.PAUSED;
+            case CANCELLED -> Type.CANCELLED;
+            default -> Type.FAILED;
+        }, result.message()));
+        notifier.finish(10_000);
+        return result;
+    }
+
+    // ------------------------------------------------------------------ phases
+
+    private CopyResult execute() {
+        state = TransferState.CONNECTING;
+        if (request.isOntoItself()) {
+            return failed("cannot copy " + request.source() + " onto itself", null, FailureKind.INPUT);
+        }
+        if (stop.get() != Stop.NONE) {
+            return stopped();
+        }
+        try {
+            info = store.head(request.source(), cancel);
+        } catch (InterruptedIOException e) {
+            return stopped();
+        } catch (StoreException e) {
+            return failed("source " + request.source() + ": " + e.getMessage(), e, Download.kindOf(e));
+        }
+        long partSize = PartPlan.effectivePartSize(info.size(), request.partSize());
+        if (info.size() <= partSize) {
+            return copyWhole();
+        }
+        return copyInParts(partSize, false);
+    }
+
+    private CopyResult copyWhole() {
+        state = TransferState.TRANSFERRING;
+        plan = PartPlan.split(Math.max(1, info.size()), Math.max(1, info.size()));
+        etags = new AtomicReferenceArray<>(1);
+        try {
+            String etag = store.copyObject(request.source(), request.destination(), info.etag(), cancel);
+            etags.set(0, etag);
+            copied.set(info.size());
+            partsCopied.set(1);
+            notifier.emit(TransferEvent.part(Type.PART_SUCCEEDED, 1, 0, info.size() - 1, "ETag " + etag));
+            return completed(etag);
+        } catch (InterruptedIOException e) {
+            return stopped();
+        } catch (StoreException e) {
+            return failed(e.getMessage(), e, Download.kindOf(e));
+        }
+    }
+
+    /** Multipart: resume the recorded upload when it still fits, else start one; copy what is missing; complete. */
+    private CopyResult copyInParts(long partSize, boolean restarted) {
+        try {
+            if (!resumeUpload()) {
+                startUpload(partSize);
+            }
+        } catch (InterruptedIOException e) {
+            return stopped();
+        } catch (StoreException e) {
+            return failed("destination " + request.destination() + ": " + e.getMessage(), e, Download.kindOf(e));
+        } catch (IOException e) {
+            return failed("cannot write the checkpoint " + request.checkpoint() + ": " + e.getMessage(), e,
+                    FailureKind.TRANSIENT);
+        }
+        state = TransferState.TRANSFERRING;
+        copyParts();
+        if (stop.get() != Stop.NONE && failure.get() == null) {
+            return stopped();
+        }
+        Throwable t = failure.get();
+        if (t != null) {
+            return afterFailure(t);
+        }
+        return complete(partSize, restarted);
+    }
+
+    private boolean resumeUpload() throws IOException {
+        CopyCheckpoint cp = loadUsableCheckpoint();
+        if (cp == null) {
+            return false;
+        }
+        Map<Integer, UploadedPart> onServer;
+        try {
+            onServer = new java.util.HashMap<>();
+            for (UploadedPart p : store.listParts(request.destination(), cp.uploadId(), cancel)) {
+                onServer.put(p.number(), p);
+            }
+        } catch (StoreException e) {
+            if (e.isNotFound() || "NoSuchUpload".equals(e.code())) {
+                return discardCheckpoint("the multipart upload " + cp.uploadId() + " no longer exists", null);
+            }
+            throw e;
+        }
+        plan = cp.parts().stream().map(p -> new PartPlan.Range(p.number(), p.start(), p.length())).toList();
+        etags = new AtomicReferenceArray<>(plan.size());
+        for (CopyCheckpoint.Part p : cp.parts()) {
+            UploadedPart server = onServer.get(p.number());
+            // a part the server holds at the right size counts, even if the checkpoint missed its ETag
+            if (server != null && server.size() == p.length()
+                    && (p.etag() == null || Etags.bare(p.etag()).equals(Etags.bare(server.etag())))) {
+                etags.set(p.number() - 1, server.etag());
+            }
+        }
+        uploadId = cp.uploadId();
+        long done = doneBytes();
+        reused = done;
+        notifier.emit(TransferEvent.of(Type.RESUMED, "resuming upload " + uploadId + ": " + doneParts() + " of "
+                + plan.size() + " parts copied, " + (info.size() - done) + " of " + info.size() + " bytes left"));
+        saveCheckpoint();
+        return true;
+    }
+
+    private CopyCheckpoint loadUsableCheckpoint() throws IOException {
+        Path file = request.checkpoint();
+        if (file == null) {
+            return null;
+        }
+        CopyCheckpoint cp;
+        try {
+            cp = CheckpointFiles.read(file, CopyCheckpoint.class);
+        } catch (IOException | RuntimeException e) {
+            discardCheckpoint("the checkpoint " + file + " is unreadable or corrupt", null);
+            return null;
+        }
+        if (cp == null) {
+            return null;
+        }
+        String problem = cp.problem();
+        if (problem != null) {
+            discardCheckpoint("the checkpoint " + file + " cannot be used: " + problem, null);
+            return null;
+        }
+        boolean sameTransfer = cp.source().equals(sourceRecord())
+                && cp.destinationBucket().equals(request.destination().bucket())
+                && cp.destinationKey().equals(request.destination().key());
+        if (!sameTransfer) {
+            discardCheckpoint("the checkpoint " + file + " belongs to a different copy", null);
+            return null;
+        }
+        String changed = Download.identityChange(cp.object(), info);
+        if (changed != null) {
+            discardCheckpoint("the source changed since the checkpoint (" + changed + ")", cp.uploadId());
+            return null;
+        }
+        return cp;
+    }
+
+    /** Says why the checkpoint is dropped, aborts its upload if it names one, deletes it. Returns false. */
+    private boolean discardCheckpoint(String why, String abortUpload) throws IOException {
+        notifier.emit(TransferEvent.of(Type.CHECKPOINT_DISCARDED, why + "; starting over"));
+        if (abortUpload != null) {
+            abortQuietly(abortUpload, "its checkpoint was discarded");
+        }
+        Files.deleteIfExists(request.checkpoint());
+        return false;
+    }
+
+    private void startUpload(long partSize) throws IOException {
+        plan = PartPlan.split(info.size(), partSize);
+        etags = new AtomicReferenceArray<>(plan.size());
+        uploadId = store.createMultipartUpload(request.destination(), info.metadata(), cancel);
+        // recorded before any part is copied: a crash from here on leaves no upload unaccounted for
+        try {
+            saveCheckpoint();
+        } catch (IOException e) {
+            abortQuietly(uploadId, "its checkpoint could not be written");
+            throw e;
+        }
+        notifier.emit(TransferEvent.of(Type.UPLOAD_CREATED, uploadId));
+    }
+
+    // ------------------------------------------------------------------ parts
+
+    private void copyParts() {
+        ConcurrentLinkedQueue<PartPlan.Range> pending = new ConcurrentLinkedQueue<>();
+        for (PartPlan.Range r : plan) {
+            if (etags.get(r.number() - 1) == null) {
+                pending.add(r);
+            }
+        }
+        int workers = Math.min(request.connections(), pending.size());
+        CountDownLatch finished = new CountDownLatch(workers);
+        for (int i = 0; i < workers; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    PartPlan.Range r;
+                    while (failure.get() == null && !cancel.isCancelled() && (r = pending.poll()) != null) {
+                        copyPart(r);
+                    }
+                } catch (RuntimeException | Error e) {
+                    fail(e);
+                } finally {
+                    finished.countDown();
+                }
+            }, "ferry-copy-" + (i + 1));
+            t.setDaemon(true);
+            t.start();
+        }
+        awaitUninterruptibly(finished);
+    }
+
+    private void copyPart(PartPlan.Range r) {
+        try {
+            String etag = store.uploadPartCopy(request.destination(), uploadId, r.number(), request.source(),
+                    r.start(), r.endInclusive(), info.etag(), cancel);
+            etags.set(r.number() - 1, etag);
+            copied.addAndGet(r.length());
+            partsCopied.incrementAndGet();
+            saveCheckpoint();
+            notifier.emit(TransferEvent.part(Type.PART_SUCCEEDED, r.number(), r.start(), r.endInclusive(),
+                    "ETag " + etag));
+        } catch (InterruptedIOException e) {
+            notifier.emit(TransferEvent.part(Type.PART_ABORTED, r.number(), r.start(), r.endInclusive(),
+                    stop.get() == Stop.NONE ? "stopped because another part failed" : stop.get() == Stop.PAUSE
+                            ? "paused" : "cancelled"));
+        } catch (StoreException e) {
+            if (cancel.isCancelled() && failure.get() == null && stop.get() != Stop.NONE) {
+                notifier.emit(TransferEvent.part(Type.PART_ABORTED, r.number(), r.start(), r.endInclusive(),
+                        "stopped"));
+                return;
+            }
+            notifier.emit(TransferEvent.part(Type.PART_FAILED, r.number(), r.start(), r.endInclusive(),
+                    e.getMessage()));
+            fail(e);
+        } catch (IOException e) {
+            notifier.emit(TransferEvent.part(Type.PART_FAILED, r.number(), r.start(), r.endInclusive(),
+                    "the checkpoint could not be written: " + e.getMessage()));
+            fail(e);
+        }
+    }
+
+    private void fail(Throwable t) {
+        failure.compareAndSet(null, t);
+        cancel.cancel();
+    }
+
+    // ------------------------------------------------------------------ checkpoint
+
+    private void saveCheckpoint() throws IOException {
+        if (request.checkpoint() == null) {
+            return;
+        }
+        synchronized (saveLock) {
+            CheckpointFiles.write(request.checkpoint(), checkpointNow());
+        }
+    }
+
+    private CopyCheckpoint checkpointNow() {
+        List<CopyCheckpoint.Part> parts = new ArrayList<>(plan.size());
+        for (PartPlan.Range r : plan) {
+            parts.add(new CopyCheckpoint.Part(r.number(), r.start(), r.length(), etags.get(r.number() - 1)));
+        }
+        ObjectInfo obj = info;
+        return new CopyCheckpoint(CopyCheckpoint.FORMAT_VERSION, CopyCheckpoint.KIND, sourceRecord(),
+                new ObjectIdentity(obj.etag(), obj.size(), obj.lastModified(), obj.versionId(), obj.checksums()),
+                request.destination().bucket(), request.destination().key(), uploadId,
+                plan.isEmpty() ? request.partSize() : plan.get(0).length(), Instant.now().toString(), parts);
+    }
+
+    private SourceRecord sourceRecord() {
+        return new SourceRecord(store.endpointId(), request.source().bucket(), request.source().key(),
+                request.source().versionId());
+    }
+
+    private void deleteCheckpoint() {
+        if (request.checkpoint() != null) {
+            try {
+                Files.deleteIfExists(request.checkpoint());
+            } catch (IOException ignored) {
+                // a stale checkpoint is discarded by the next run: its upload no longer completes
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ endings
+
+    private CopyResult complete(long partSize, boolean restarted) {
+        state = TransferState.VERIFYING;
+        List<UploadedPart> parts = new ArrayList<>(plan.size());
+        for (PartPlan.Range r : plan) {
+            parts.add(new UploadedPart(r.number(), etags.get(r.number() - 1), r.length()));
+        }
+        String etag;
+        try {
+            etag = store.completeMultipartUpload(request.destination(), uploadId, parts, new CancelSignal());
+        } catch (InterruptedIOException e) {
+            return stopped();
+        } catch (StoreException e) {
+            if ("NoSuchUpload".equals(e.code()) && completedAlready(parts.size())) {
+                // a retried Complete whose first answer was lost: the object is there
+                deleteCheckpoint();
+                return completed(null);
+            }
+            if (!restarted && ("NoSuchUpload".equals(e.code()) || "InvalidPart".equals(e.code()))) {
+                notifier.emit(TransferEvent.of(Type.CHECKPOINT_DISCARDED, "the multipart upload " + uploadId
+                        + " is gone (" + e.code() + "); starting over"));
+                abortQuietly(uploadId, "it could not be completed");
+                deleteCheckpoint();
+                resetForRestart();
+                return copyInParts(partSize, true);
+            }
+            return afterFailure(e);
+        }
+        String sizeProblem = checkDestinationSize();
+        if (sizeProblem != null) {
+            deleteCheckpoint();
+            return failed(sizeProblem, null, FailureKind.TRANSIENT);
+        }
+        deleteCheckpoint();
+        return completed(etag);
+    }
+
+    /** Whether the destination already is the completed upload: the source's size and an ETag of that many parts. */
+    private boolean completedAlready(int partCount) {
+        try {
+            ObjectInfo written = store.head(request.destination(), new CancelSignal());
+            String etag = Etags.bare(written.etag());
+            return written.size() == info.size() && etag != null && etag.endsWith("-" + partCount);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void resetForRestart() {
+        reused = 0;
+        copied.set(0);
+        partsCopied.set(0);
+        uploadId = null;
+    }
+
+    private String checkDestinationSize() {
+        try {
+            ObjectInfo written = store.head(request.destination(), new CancelSignal());
+            if (written.size() != info.size()) {
+                return "the copy has " + written.size() + " bytes, the source " + info.size();
+            }
+        } catch (IOException e) {
+            // the copy completed; a failing HEAD says nothing against it
+        }
+        return null;
+    }
+
+    private CopyResult afterFailure(Throwable t) {
+        if (stop.get() == Stop.CANCEL) {
+            return stopped();
+        }
+        boolean sourceChanged = t instanceof StoreException se && se.isPreconditionFailed();
+        boolean sourceGone = t instanceof StoreException se && se.isNotFound() && "NoSuchKey".equals(se.code());
+        if (sourceChanged || sourceGone || request.checkpoint() == null) {
+            abortQuietly(uploadId, sourceChanged ? "the source changed" : sourceGone ? "the source is gone"
+                    : "there is no checkpoint to resume it from");
+            deleteCheckpoint();
+        }
+        if (sourceChanged) {
+            return failed("the source changed during the copy (its ETag no longer matches); the upload was "
+                    + "aborted, run again to copy the new version", t, FailureKind.SOURCE_CHANGED);
+        }
+        String message = t instanceof StoreException se ? se.getMessage() : Download.describe(t);
+        FailureKind kind = t instanceof StoreException se ? Download.kindOf(se) : FailureKind.TRANSIENT;
+        if (request.checkpoint() != null && !sourceGone) {
+            message += "; the upload and checkpoint are kept, run again to resume";
+        }
+        return failed(message, t, kind);
+    }
+
+    private CopyResult stopped() {
+        if (stop.get() == Stop.CANCEL) {
+            abortQuietly(uploadId, "the copy was cancelled");
+            deleteCheckpoint();
+            state = TransferState.CANCELLED;
+            return result(TransferState.CANCELLED, "cancelled; the multipart upload was aborted", null, null,
+                    FailureKind.NONE);
+        }
+        if (request.checkpoint() == null) {
+            abortQuietly(uploadId, "there is no checkpoint to resume it from");
+        }
+        state = TransferState.PAUSED;
+        return result(TransferState.PAUSED, request.checkpoint() == null || uploadId == null
+                ? "paused" : "paused; run again to resume from " + request.checkpoint(), null, null, FailureKind.NONE);
+    }
+
+    private void abortQuietly(String id, String why) {
+        if (id == null) {
+            return;
+        }
+        try {
+            store.abortMultipartUpload(request.destination(), id, new CancelSignal());
+            notifier.emit(TransferEvent.of(Type.UPLOAD_ABORTED, id + ": " + why));
+        } catch (IOException e) {
+            notifier.emit(TransferEvent.of(Type.UPLOAD_ABORTED, "could not abort " + id + " (" + e.getMessage()
+                    + "); it expires by the bucket's lifecycle rules"));
+        }
+    }
+
+    private CopyResult completed(String etag) {
+        state = TransferState.COMPLETED;
+        return result(TransferState.COMPLETED, "copied " + info.size() + " bytes to " + request.destination(), etag,
+                null, FailureKind.NONE);
+    }
+
+    private CopyResult failed(String message, Throwable t, FailureKind kind) {
+        state = TransferState.FAILED;
+        return result(TransferState.FAILED, message, null, t, kind);
+    }
+
+    private CopyResult result(TransferState s, String message, String etag, Throwable t, FailureKind kind) {
+        return new CopyResult(s, request, info, copied.get(), reused, partsCopied.get(), etag, message, t, kind);
+    }
+
+    private long doneBytes() {
+        long sum = 0;
+        for (PartPlan.Range r : plan) {
+            if (etags.get(r.number() - 1) != null) {
+                sum += r.length();
+            }
+        }
+        return sum;
+    }
+
+    private int doneParts() {
+        int n = 0;
+        for (int i = 0; i < etags.length(); i++) {
+            if (etags.get(i) != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private Notifier.Counters counters() {
+        ObjectInfo obj = info;
+        return new Notifier.Counters(state, obj == null ? -1 : obj.size(), doneBytes(), copied.get(), doneParts(),
+                plan.size());
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
