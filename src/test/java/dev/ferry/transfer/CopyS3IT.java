@@ -1,0 +1,276 @@
+package dev.ferry.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.ferry.storage.CancelSignal;
+import dev.ferry.storage.ObjectInfo;
+import dev.ferry.storage.ObjectRef;
+import dev.ferry.storage.s3.S3Store;
+import dev.ferry.testing.RecordingListener;
+import dev.ferry.testing.S3ProxyServer;
+import dev.ferry.testing.TestData;
+import dev.ferry.transfer.checkpoint.CheckpointFiles;
+import dev.ferry.transfer.checkpoint.CopyCheckpoint;
+import dev.ferry.transfer.event.TransferEvent;
+import dev.ferry.transfer.event.TransferEvent.Type;
+import dev.ferry.transfer.limit.RateLimiter;
+import okhttp3.MediaType;
+import okhttp3.RequestBody;
+
+/** Server-side copies against a real S3 server: bytes, metadata, pause, resume, cancel, changes. */
+class CopyS3IT {
+    private static final int MIB = 1 << 20;
+    private static final long PART = 5L * MIB;
+
+    @TempDir
+    Path dir;
+    S3ProxyServer s3;
+    S3Store store;
+    String from;
+    String to;
+    Path checkpoint;
+    final CancelSignal never = new CancelSignal();
+
+    @BeforeEach
+    void setUp() {
+        s3 = S3ProxyServer.get();
+        store = s3.store();
+        from = s3.newBucket();
+        to = s3.newBucket();
+        checkpoint = dir.resolve("copy.json");
+    }
+
+    private ObjectRef putSource(byte[] content, Map<String, String> headers) throws Exception {
+        ObjectRef ref = ObjectRef.of(from, "src/" + UUID.randomUUID() + ".bin");
+        Map<String, String> rest = new java.util.HashMap<>(headers);
+        String type = rest.remove("Content-Type");
+        store.putObject(ref, RequestBody.create(content, MediaType.get(type == null ? "application/octet-stream" : type)),
+                rest, never);
+        return ref;
+    }
+
+    private CopyRequest request(ObjectRef source, ObjectRef dest) {
+        return CopyRequest.of(source, dest).withPartSize(PART).withConnections(3).withCheckpoint(checkpoint);
+    }
+
+    private byte[] fetch(ObjectRef ref) throws Exception {
+        Path file = dir.resolve("fetched-" + UUID.randomUUID());
+        DownloadResult r = new Download(store, DownloadRequest.of(ref, file), RateLimiter.unlimited(), null).run();
+        assertThat(r.state()).as(r.message()).isEqualTo(TransferState.COMPLETED);
+        return Files.readAllBytes(file);
+    }
+
+    private List<String> uploadsTo(ObjectRef dest) throws Exception {
+        return store.listMultipartUploads(dest.bucket(), dest.key(), never).stream()
+                .map(u -> u.uploadId()).toList();
+    }
+
+    /** A listener that pauses the copy as soon as {@code parts} parts are copied. */
+    private static RecordingListener pausingAfter(int parts, AtomicReference<Copy> copy) {
+        return new RecordingListener() {
+            @Override
+            public void onEvent(TransferEvent event) {
+                super.onEvent(event);
+                if (events(Type.PART_SUCCEEDED).size() == parts) {
+                    copy.get().pause();
+                }
+            }
+        };
+    }
+
+    private CopyResult runPausingAfter(CopyRequest req, int parts) {
+        AtomicReference<Copy> holder = new AtomicReference<>();
+        Copy copy = new Copy(store, req, pausingAfter(parts, holder));
+        holder.set(copy);
+        return copy.run();
+    }
+
+    @Test
+    void multipartCopyIsByteExactAndCarriesMetadata() throws Exception {
+        byte[] content = TestData.bytes(13 * MIB + 777, 1);
+        ObjectRef src = putSource(content, Map.of("Content-Type", "text/x-ferry", "x-amz-meta-color", "blue",
+                "Cache-Control", "max-age=60"));
+        ObjectRef dst = ObjectRef.of(to, "copies/c.bin");
+        RecordingListener events = new RecordingListener();
+
+        CopyResult r = new Copy(store, request(src, dst), events).run();
+
+        assertThat(r.state()).as(r.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(r.parts()).isEqualTo(3);
+        assertThat(r.copied()).isEqualTo(content.length);
+        assertThat(TestData.sha256(fetch(dst))).isEqualTo(TestData.sha256(content));
+        ObjectInfo copied = store.head(dst, never);
+        assertThat(copied.contentType()).isEqualTo("text/x-ferry");
+        assertThat(copied.metadata()).containsEntry("x-amz-meta-color", "blue")
+                .containsEntry("cache-control", "max-age=60");
+        assertThat(events.events(Type.UPLOAD_CREATED)).hasSize(1);
+        assertThat(events.events(Type.PART_SUCCEEDED)).extracting(TransferEvent::part)
+                .containsExactlyInAnyOrder(1, 2, 3);
+        assertThat(events.types()).last().isEqualTo(Type.SUCCEEDED);
+        assertThat(checkpoint).doesNotExist();
+        assertThat(uploadsTo(dst)).isEmpty();
+    }
+
+    @Test
+    void aSourceSmallerThanOnePartIsOneCopyObject() throws Exception {
+        byte[] content = TestData.bytes(100_000, 2);
+        ObjectRef src = putSource(content, Map.of("x-amz-meta-small", "yes"));
+        ObjectRef dst = ObjectRef.of(to, "small.bin");
+        RecordingListener events = new RecordingListener();
+
+        CopyResult r = new Copy(store, request(src, dst), events).run();
+
+        assertThat(r.state()).as(r.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(r.parts()).isEqualTo(1);
+        assertThat(events.events(Type.UPLOAD_CREATED)).isEmpty();
+        assertThat(fetch(dst)).isEqualTo(content);
+        assertThat(store.head(dst, never).metadata()).containsEntry("x-amz-meta-small", "yes");
+    }
+
+    @Test
+    void anEmptySourceIsCopied() throws Exception {
+        ObjectRef src = putSource(new byte[0], Map.of());
+        ObjectRef dst = ObjectRef.of(to, "empty.bin");
+        CopyResult r = new Copy(store, request(src, dst), null).run();
+        assertThat(r.state()).as(r.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(store.head(dst, never).size()).isZero();
+    }
+
+    @Test
+    void pauseKeepsUploadAndCheckpointAndResumeCopiesOnlyTheRest() throws Exception {
+        byte[] content = TestData.bytes(26 * MIB, 3);
+        ObjectRef src = putSource(content, Map.of());
+        ObjectRef dst = ObjectRef.of(to, "resumed.bin");
+        CopyRequest req = request(src, dst).withConnections(1);
+
+        CopyResult paused = runPausingAfter(req, 2);
+
+        assertThat(paused.state()).as(paused.message()).isEqualTo(TransferState.PAUSED);
+        CopyCheckpoint cp = CheckpointFiles.read(checkpoint, CopyCheckpoint.class);
+        Set<Integer> done = cp.parts().stream().filter(CopyCheckpoint.Part::isDone).map(CopyCheckpoint.Part::number)
+                .collect(Collectors.toSet());
+        assertThat(done).hasSizeBetween(2, 5);
+        assertThat(uploadsTo(dst)).containsExactly(cp.uploadId());
+
+        RecordingListener events = new RecordingListener();
+        CopyResult resumed = new Copy(store, req, events).run();
+
+        assertThat(resumed.state()).as(resumed.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(events.events(Type.RESUMED)).hasSize(1);
+        List<Integer> copiedNow = events.events(Type.PART_SUCCEEDED).stream().map(TransferEvent::part).toList();
+        assertThat(copiedNow).doesNotContainAnyElementsOf(done).hasSize(cp.parts().size() - done.size());
+        assertThat(resumed.reused()).isEqualTo(cp.completedBytes());
+        assertThat(TestData.sha256(fetch(dst))).isEqualTo(TestData.sha256(content));
+        assertThat(checkpoint).doesNotExist();
+        assertThat(uploadsTo(dst)).isEmpty();
+    }
+
+    @Test
+    void cancelAbortsTheUploadAndDeletesTheCheckpoint() throws Exception {
+        ObjectRef src = putSource(TestData.bytes(21 * MIB, 4), Map.of());
+        ObjectRef dst = ObjectRef.of(to, "cancelled.bin");
+        AtomicReference<Copy> holder = new AtomicReference<>();
+        RecordingListener events = new RecordingListener() {
+            @Override
+            public void onEvent(TransferEvent event) {
+                super.onEvent(event);
+                if (event.type() == Type.PART_SUCCEEDED) {
+                    holder.get().cancel();
+                }
+            }
+        };
+        Copy copy = new Copy(store, request(src, dst).withConnections(1), events);
+        holder.set(copy);
+
+        CopyResult r = copy.run();
+
+        assertThat(r.state()).isEqualTo(TransferState.CANCELLED);
+        assertThat(events.events(Type.UPLOAD_ABORTED)).hasSize(1);
+        assertThat(uploadsTo(dst)).isEmpty();
+        assertThat(checkpoint).doesNotExist();
+    }
+
+    @Test
+    void aPausedCopyIsDiscardedAsCancelDoesFromTheCommandLine() throws Exception {
+        ObjectRef src = putSource(TestData.bytes(16 * MIB, 5), Map.of());
+        ObjectRef dst = ObjectRef.of(to, "discarded.bin");
+        CopyRequest req = request(src, dst).withConnections(1);
+        assertThat(runPausingAfter(req, 1).state()).isEqualTo(TransferState.PAUSED);
+        assertThat(uploadsTo(dst)).hasSize(1);
+
+        assertThat(Copy.discard(store, req)).isTrue();
+
+        assertThat(uploadsTo(dst)).isEmpty();
+        assertThat(checkpoint).doesNotExist();
+    }
+
+    @Test
+    void aSourceOverwrittenBetweenRunsStartsOverAndAbortsTheOldUpload() throws Exception {
+        ObjectRef src = putSource(TestData.bytes(16 * MIB, 6), Map.of());
+        ObjectRef dst = ObjectRef.of(to, "changed.bin");
+        CopyRequest req = request(src, dst).withConnections(1);
+        assertThat(runPausingAfter(req, 1).state()).isEqualTo(TransferState.PAUSED);
+        String oldUpload = CheckpointFiles.read(checkpoint, CopyCheckpoint.class).uploadId();
+        byte[] newer = TestData.bytes(11 * MIB + 3, 7);
+        store.putObject(src, RequestBody.create(newer, MediaType.get("application/octet-stream")), Map.of(), never);
+        RecordingListener events = new RecordingListener();
+
+        CopyResult r = new Copy(store, req, events).run();
+
+        assertThat(r.state()).as(r.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(events.messages(Type.CHECKPOINT_DISCARDED)).contains("changed");
+        assertThat(events.messages(Type.UPLOAD_ABORTED)).contains(oldUpload);
+        assertThat(TestData.sha256(fetch(dst))).isEqualTo(TestData.sha256(newer));
+        assertThat(uploadsTo(dst)).isEmpty();
+    }
+
+    @Test
+    void anUploadThatVanishedBetweenRunsIsStartedOver() throws Exception {
+        byte[] content = TestData.bytes(16 * MIB, 8);
+        ObjectRef src = putSource(content, Map.of());
+        ObjectRef dst = ObjectRef.of(to, "vanished.bin");
+        CopyRequest req = request(src, dst).withConnections(1);
+        assertThat(runPausingAfter(req, 1).state()).isEqualTo(TransferState.PAUSED);
+        String upload = CheckpointFiles.read(checkpoint, CopyCheckpoint.class).uploadId();
+        store.abortMultipartUpload(dst, upload, never);
+        RecordingListener events = new RecordingListener();
+
+        CopyResult r = new Copy(store, req, events).run();
+
+        assertThat(r.state()).as(r.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(events.messages(Type.CHECKPOINT_DISCARDED)).contains(upload);
+        assertThat(TestData.sha256(fetch(dst))).isEqualTo(TestData.sha256(content));
+        assertThat(uploadsTo(dst)).isEmpty();
+        assertThat(checkpoint).doesNotExist();
+    }
+
+    @Test
+    void badInputFailsClearly() throws Exception {
+        ObjectRef src = putSource(TestData.bytes(10, 9), Map.of());
+        CopyResult self = new Copy(store, request(src, src), null).run();
+        assertThat(self.state()).isEqualTo(TransferState.FAILED);
+        assertThat(self.failureKind()).isEqualTo(FailureKind.INPUT);
+        assertThat(self.message()).contains("onto itself");
+
+        CopyResult missing = new Copy(store, request(ObjectRef.of(from, "nope"), ObjectRef.of(to, "x")), null).run();
+        assertThat(missing.failureKind()).isEqualTo(FailureKind.INPUT);
+        assertThat(missing.message()).contains("NoSuchKey");
+
+        CopyResult noBucket = new Copy(store, request(src, ObjectRef.of("no-such-bucket-zz", "x")), null).run();
+        assertThat(noBucket.failureKind()).isEqualTo(FailureKind.INPUT);
+        assertThat(noBucket.message()).contains("NoSuchBucket");
+    }
+}
