@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "copy", sortOptions = false,
+@Command(name = "copy", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Copy an object server-side to another key or bucket of the same endpoint, as a resumable "
                 + "multipart copy (UploadPartCopy); content type and user metadata are carried over.",
                 "The bytes never pass through this machine, so no bandwidth limit applies to copies.",

@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "download", sortOptions = false,
+@Command(name = "download", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Download an object (or every object under a prefix) in parallel ranged parts, resumably.",
                 "Run the same command again to resume after an interruption."},
         footer = {"", "Examples:",

@@ -17,7 +17,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "ls", description = "List objects and common prefixes (folders) under s3://bucket[/prefix].",
+@Command(name = "ls", mixinStandardHelpOptions = true, description = "List objects and common prefixes (folders) under s3://bucket[/prefix].",
         footer = {"", "Examples:", "  ferry ls s3://bucket/", "  ferry ls s3://bucket/photos/2024/ --recursive"})
 public final class LsCommand implements Callable<Integer> {
     private static final DateTimeFormatter DATE =

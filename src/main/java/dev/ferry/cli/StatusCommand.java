@@ -18,7 +18,7 @@ import dev.ferry.transfer.checkpoint.FerryHome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "status", description = "List resumable transfers (their checkpoints) and how far they got.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "List resumable transfers (their checkpoints) and how far they got.")
 public final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per line")
     boolean json;

@@ -239,6 +239,17 @@ class CliS3IT {
                 .isEqualTo("object"));
     }
 
+    @Test
+    void everyCommandHasHelp() throws Exception {
+        for (String command : new String[]{"download", "copy", "ls", "status"}) {
+            CliRunner.Result r = cli.run(command, "--help");
+            assertThat(r.exitCode()).as(command + ": " + r.stderr()).isZero();
+            assertThat(r.stdout()).as(command).contains("Usage: ferry " + command);
+        }
+        CliRunner.Result top = cli.run("--help");
+        assertThat(top.stdout()).contains("download").contains("copy").contains("ls").contains("status");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static void assertUsageError(CliRunner.Result r, String message) {

@@ -1,0 +1,149 @@
+package dev.ferry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.ferry.storage.CancelSignal;
+import dev.ferry.testing.CliRunner;
+import dev.ferry.testing.S3ProxyServer;
+import dev.ferry.testing.TestData;
+import dev.ferry.transfer.checkpoint.CheckpointFiles;
+import dev.ferry.transfer.checkpoint.CopyCheckpoint;
+
+/** `ferry copy` in a child JVM against a real S3 server. */
+class CliCopyS3IT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MIB = 1 << 20;
+
+    @TempDir
+    Path dir;
+    S3ProxyServer s3;
+    CliRunner cli;
+    String from;
+    String to;
+    String endpoint;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        s3 = S3ProxyServer.get();
+        cli = new CliRunner(Files.createDirectories(dir.resolve("home"))).env(s3.cliEnv());
+        from = s3.newBucket();
+        to = s3.newBucket();
+        endpoint = s3.endpoint().toString();
+    }
+
+    @Test
+    void resumesAfterKillDashNineWithoutCopyingFinishedPartsAgain() throws Exception {
+        byte[] content = TestData.bytes(80 * MIB + 99, 21);
+        s3.put(from, "big.bin", content);
+        String[] args = {"copy", "s3://" + from + "/big.bin", "s3://" + to + "/copies/", "--endpoint", endpoint,
+                "--part-size", "5MiB", "--connections", "1", "--json"};
+
+        CliRunner.Running running = cli.start(args);
+        awaitOutput(running, "PART_SUCCEEDED", 2);
+        running.kill9();
+        CopyCheckpoint cp = CheckpointFiles.read(cli.checkpoints().get(0), CopyCheckpoint.class);
+        Set<Integer> done = cp.parts().stream().filter(CopyCheckpoint.Part::isDone).map(CopyCheckpoint.Part::number)
+                .collect(Collectors.toSet());
+        assertThat(done).as("parts recorded before the kill").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(done.size()).as("the kill came before the end").isLessThan(cp.parts().size());
+
+        CliRunner.Result r = cli.run(args);
+
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        List<Integer> copiedNow = partEvents(r);
+        assertThat(copiedNow).doesNotContainAnyElementsOf(done)
+                .hasSizeLessThanOrEqualTo(cp.parts().size() - done.size());
+        assertThat(TestData.sha256(download("copies/big.bin"))).isEqualTo(TestData.sha256(content));
+        assertThat(cli.checkpoints()).isEmpty();
+        assertThat(s3.store().listMultipartUploads(to, "", new CancelSignal())).isEmpty();
+    }
+
+    @Test
+    void cancelAbortsTheRecordedUpload() throws Exception {
+        s3.put(from, "c.bin", TestData.bytes(60 * MIB, 22));
+        String[] args = {"copy", "s3://" + from + "/c.bin", "s3://" + to + "/c.bin", "--endpoint", endpoint,
+                "--part-size", "5MiB", "--connections", "1", "--json"};
+        CliRunner.Running running = cli.start(args);
+        awaitOutput(running, "PART_SUCCEEDED", 1);
+        running.kill9();
+        assertThat(s3.store().listMultipartUploads(to, "", new CancelSignal())).hasSize(1);
+        CliRunner.Result status = cli.run("status");
+        assertThat(status.stdout()).contains("copy s3://" + from + "/c.bin -> s3://" + to + "/c.bin");
+
+        CliRunner.Result cancelled = cli.run(CliRunner.concat(args, "--cancel"));
+
+        assertThat(cancelled.exitCode()).as(cancelled.stderr()).isZero();
+        assertThat(s3.store().listMultipartUploads(to, "", new CancelSignal())).isEmpty();
+        assertThat(cli.checkpoints()).isEmpty();
+    }
+
+    @Test
+    void badInputIsAOneLineErrorWithExitTwo() throws Exception {
+        s3.put(from, "k", TestData.bytes(100, 23));
+        assertError(cli.run("copy", "s3://" + from + "/nope", "s3://" + to + "/x", "--endpoint", endpoint), "NoSuchKey");
+        assertError(cli.run("copy", "s3://" + from + "/k", "s3://no-such-bucket-q/x", "--endpoint", endpoint),
+                "NoSuchBucket");
+        assertError(cli.run("copy", "s3://" + from + "/k", "s3://" + from + "/k", "--endpoint", endpoint),
+                "onto itself");
+        assertError(cli.run("copy", "s3://" + from + "/", "s3://" + to + "/", "--endpoint", endpoint), "not a prefix");
+    }
+
+    @Test
+    void helpSaysCopiesAreNotRateLimited() throws Exception {
+        CliRunner.Result r = cli.run("copy", "--help");
+        assertThat(r.stdout().replaceAll("\\s+", " ")).contains("no bandwidth limit applies to copies");
+    }
+
+    private static void assertError(CliRunner.Result r, String message) {
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(2);
+        assertThat(r.stderr()).contains(message).doesNotContain("\tat ");
+        assertThat(r.stderr().strip().lines()).hasSize(1);
+    }
+
+    private static void awaitOutput(CliRunner.Running running, String text, int times) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            String out = running.stdoutSoFar();
+            if (out.split(text, -1).length - 1 >= times) {
+                return;
+            }
+            assertThat(running.process().isAlive()).as("ferry still running; output so far: %s", out).isTrue();
+            Thread.sleep(2);
+        }
+        throw new AssertionError("no " + times + " x " + text + " within 60 s");
+    }
+
+    private static List<Integer> partEvents(CliRunner.Result r) throws IOException {
+        List<Integer> parts = new ArrayList<>();
+        for (String line : r.stdoutLines()) {
+            JsonNode n = JSON.readTree(line);
+            if ("PART_SUCCEEDED".equals(n.path("event").asText())) {
+                parts.add(n.get("part").asInt());
+            }
+        }
+        return parts;
+    }
+
+    private Path download(String key) throws Exception {
+        Path file = dir.resolve("check-" + System.nanoTime());
+        CliRunner.Result r = cli.run("download", "s3://" + to + "/" + key, file.toString(), "--endpoint", endpoint);
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        return file;
+    }
+}
