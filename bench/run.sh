@@ -6,6 +6,7 @@
 # Uses the shared benchmark kit (../shared/bench by default; --kit to point elsewhere):
 #   loopback  s3proxy on 127.0.0.1, 1 GiB object, ferry / aria2c / rclone with 8 connections, 8 MiB parts,
 #             downloads to /dev/shm; reports time, client CPU and peak RSS
+#   copy      server-side copy of the same 1 GiB object: ferry copy vs aws s3 cp --copy-props none (bench/copy.sh)
 #   wan       the kit's WAN simulation (RTT 50 ms, ~20 MB/s per connection; needs root for namespaces),
 #             1 GiB object, ferry vs aria2c -x8 -s8
 # Benchmarks are not tests: they print ratios of medians measured in the same run.
@@ -44,6 +45,10 @@ if [ "$LOOP" = 1 ]; then
       --tools aria2c,rclone --streams 8 --chunk 8M --ferry "$FERRY" --ratio-vs rclone --verify \
       --idle-wait 30 --dest /dev/shm/ferry-bench-dl --label "loopback 1GiB x8" \
       --csv "$OUT/loopback.csv" | tee -a "$REPORT"
+  endsection
+  section "Server-side copy on loopback, 1 GiB: ferry copy vs aws s3 cp --copy-props none, $RUNS runs"
+  "$HERE/copy.sh" --endpoint http://127.0.0.1:18041 --bucket bench --key obj1g.bin --runs "$RUNS" \
+      --ferry "$FERRY" | tee -a "$REPORT"
   endsection
 fi
 

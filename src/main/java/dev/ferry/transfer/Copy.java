@@ -65,6 +65,7 @@ public final class Copy {
     private volatile List<PartPlan.Range> plan = List.of();
     private volatile AtomicReferenceArray<String> etags = new AtomicReferenceArray<>(0);
     private volatile String uploadId;
+    private CoalescingSaver saver;
     private long reused;
 
     public Copy(CopyStore store, CopyRequest request, TransferListener listener) {
@@ -316,6 +317,10 @@ public final class Copy {
             }
         }
         int workers = Math.min(request.connections(), pending.size());
+        // part ETags are recorded off the workers' path: a copy never waits for the disk, and a part the
+        // checkpoint misses after a crash is found again by ListParts
+        saver = new CoalescingSaver("ferry-copy-checkpoint", this::saveCheckpointQuietly);
+        saver.start();
         CountDownLatch finished = new CountDownLatch(workers);
         for (int i = 0; i < workers; i++) {
             Thread t = new Thread(() -> {
@@ -334,6 +339,7 @@ public final class Copy {
             t.start();
         }
         awaitUninterruptibly(finished);
+        saver.stopAndFlush();
     }
 
     private void copyPart(PartPlan.Range r) {
@@ -343,7 +349,7 @@ public final class Copy {
             etags.set(r.number() - 1, etag);
             copied.addAndGet(r.length());
             partsCopied.incrementAndGet();
-            saveCheckpoint();
+            saver.request();
             notifier.emit(TransferEvent.part(Type.PART_SUCCEEDED, r.number(), r.start(), r.endInclusive(),
                     "ETag " + etag));
         } catch (InterruptedIOException e) {
@@ -359,10 +365,6 @@ public final class Copy {
             notifier.emit(TransferEvent.part(Type.PART_FAILED, r.number(), r.start(), r.endInclusive(),
                     e.getMessage()));
             fail(e);
-        } catch (IOException e) {
-            notifier.emit(TransferEvent.part(Type.PART_FAILED, r.number(), r.start(), r.endInclusive(),
-                    "the checkpoint could not be written: " + e.getMessage()));
-            fail(e);
         }
     }
 
@@ -372,6 +374,14 @@ public final class Copy {
     }
 
     // ------------------------------------------------------------------ checkpoint
+
+    private void saveCheckpointQuietly() {
+        try {
+            saveCheckpoint();
+        } catch (IOException | RuntimeException e) {
+            notifier.emit(TransferEvent.of(Type.CHECKPOINT_FAILED, e.getMessage()));
+        }
+    }
 
     private void saveCheckpoint() throws IOException {
         if (request.checkpoint() == null) {
