@@ -55,7 +55,7 @@ class CliCopyS3IT {
                 "--part-size", "5MiB", "--connections", "1", "--json"};
 
         CliRunner.Running running = cli.start(args);
-        awaitOutput(running, "PART_SUCCEEDED", 2);
+        awaitCheckpointedParts(running, 2);
         running.kill9();
         CopyCheckpoint cp = CheckpointFiles.read(cli.checkpoints().get(0), CopyCheckpoint.class);
         Set<Integer> done = cp.parts().stream().filter(CopyCheckpoint.Part::isDone).map(CopyCheckpoint.Part::number)
@@ -127,6 +127,26 @@ class CliCopyS3IT {
             Thread.sleep(2);
         }
         throw new AssertionError("no " + times + " x " + text + " within 60 s");
+    }
+
+    private void awaitCheckpointedParts(CliRunner.Running running, int parts) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Path> files = cli.checkpoints();
+            if (files.size() == 1) {
+                try {
+                    CopyCheckpoint cp = CheckpointFiles.read(files.get(0), CopyCheckpoint.class);
+                    if (cp != null && cp.parts().stream().filter(CopyCheckpoint.Part::isDone).count() >= parts) {
+                        return;
+                    }
+                } catch (IOException raceWithRename) {
+                    // read again
+                }
+            }
+            assertThat(running.process().isAlive()).as("ferry still running").isTrue();
+            Thread.sleep(1);
+        }
+        throw new AssertionError("no checkpoint with " + parts + " parts within 60 s");
     }
 
     private static List<Integer> partEvents(CliRunner.Result r) throws IOException {
