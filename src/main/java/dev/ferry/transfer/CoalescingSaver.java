@@ -1,18 +1,21 @@
 package dev.ferry.transfer;
 
 /**
- * Runs a save action on its own thread whenever asked, folding the requests that arrive while a save
- * runs into one more save. Callers never wait for the disk; {@link #stopAndFlush()} makes sure the
- * last request is saved before it returns.
+ * Runs a save action on its own thread when asked, at most once per interval, folding the requests that
+ * arrive meanwhile into one save. Callers never wait for the disk; {@link #stopAndFlush()} saves the last
+ * request at once and returns when it is saved. (Each save forces the file system's journal, which
+ * also flushes every other file's pending data: saving per request would slow the whole machine.)
  */
 final class CoalescingSaver {
     private final Runnable save;
+    private final long intervalNanos;
     private final Thread thread;
     private boolean requested;
     private boolean stopped;
 
-    CoalescingSaver(String name, Runnable save) {
+    CoalescingSaver(String name, long intervalMillis, Runnable save) {
         this.save = save;
+        this.intervalNanos = intervalMillis * 1_000_000L;
         this.thread = new Thread(this::loop, name);
         this.thread.setDaemon(true);
     }
@@ -46,11 +49,17 @@ final class CoalescingSaver {
     }
 
     private void loop() {
+        long nextAllowed = System.nanoTime();
         while (true) {
             synchronized (this) {
-                while (!requested && !stopped) {
+                while (!stopped && (!requested || System.nanoTime() - nextAllowed < 0)) {
                     try {
-                        wait();
+                        long waitNanos = requested ? nextAllowed - System.nanoTime() : 0;
+                        if (waitNanos > 0) {
+                            wait(waitNanos / 1_000_000L, (int) (waitNanos % 1_000_000L));
+                        } else {
+                            wait();
+                        }
                     } catch (InterruptedException e) {
                         stopped = true;
                     }
@@ -61,6 +70,7 @@ final class CoalescingSaver {
                 requested = false;
             }
             save.run();
+            nextAllowed = System.nanoTime() + intervalNanos;
         }
     }
 }

@@ -317,9 +317,10 @@ public final class Copy {
             }
         }
         int workers = Math.min(request.connections(), pending.size());
-        // part ETags are recorded off the workers' path: a copy never waits for the disk, and a part the
-        // checkpoint misses after a crash is found again by ListParts
-        saver = new CoalescingSaver("ferry-copy-checkpoint", this::saveCheckpointQuietly);
+        // part ETags are recorded off the workers' path and at most every 400 ms: a copy never waits for
+        // the disk, and a part the checkpoint misses after a crash is found again by ListParts
+        saver = new CoalescingSaver("ferry-copy-checkpoint", Download.CHECKPOINT_INTERVAL_MILLIS,
+                this::saveCheckpointQuietly);
         saver.start();
         CountDownLatch finished = new CountDownLatch(workers);
         for (int i = 0; i < workers; i++) {

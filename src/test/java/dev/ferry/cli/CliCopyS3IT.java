@@ -49,7 +49,7 @@ class CliCopyS3IT {
 
     @Test
     void resumesAfterKillDashNineWithoutCopyingFinishedPartsAgain() throws Exception {
-        byte[] content = TestData.bytes(80 * MIB + 99, 21);
+        byte[] content = TestData.bytes(150 * MIB + 99, 21);
         s3.put(from, "big.bin", content);
         String[] args = {"copy", "s3://" + from + "/big.bin", "s3://" + to + "/copies/", "--endpoint", endpoint,
                 "--part-size", "5MiB", "--connections", "1", "--json"};

@@ -171,8 +171,10 @@ class CopyS3IT {
         assertThat(resumed.state()).as(resumed.message()).isEqualTo(TransferState.COMPLETED);
         assertThat(events.events(Type.RESUMED)).hasSize(1);
         List<Integer> copiedNow = events.events(Type.PART_SUCCEEDED).stream().map(TransferEvent::part).toList();
-        assertThat(copiedNow).doesNotContainAnyElementsOf(done).hasSize(cp.parts().size() - done.size());
-        assertThat(resumed.reused()).isEqualTo(cp.completedBytes());
+        // a part copy cut off by the pause may still have finished on the server: ListParts finds it
+        assertThat(copiedNow).doesNotContainAnyElementsOf(done).hasSizeLessThanOrEqualTo(cp.parts().size() - done.size());
+        assertThat(resumed.reused()).isGreaterThanOrEqualTo(cp.completedBytes());
+        assertThat(resumed.reused() + resumed.copied()).isEqualTo(content.length);
         assertThat(TestData.sha256(fetch(dst))).isEqualTo(TestData.sha256(content));
         assertThat(checkpoint).doesNotExist();
         assertThat(uploadsTo(dst)).isEmpty();
