@@ -24,7 +24,9 @@ trap 'rm -rf "$FERRY_HOME"' EXIT
 
 time_of() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); echo "$t1 - $t0" | bc; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-rm_dest() { $AWS --endpoint-url "$EP" s3 rm "s3://$DEST/$1" >/dev/null 2>&1 || true; }
+# the server writes each copy twice (parts, then the completed object): let the disk settle before a run,
+# so no run pays for the previous one's writeback
+rm_dest() { $AWS --endpoint-url "$EP" s3 rm "s3://$DEST/$1" >/dev/null 2>&1 || true; sync; sleep 2; }
 
 read -r -a FERRY_CMD <<< "$FERRY"
 : > /tmp/copy-aws.txt; : > /tmp/copy-ferry.txt

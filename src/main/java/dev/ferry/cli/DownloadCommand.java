@@ -208,8 +208,8 @@ public final class DownloadCommand implements Callable<Integer> {
         }
         int maxConnections = Math.max(connections, 1) * objects;
         try (S3Store s3 = store.open(where, Math.min(maxConnections, 256))) {
-            List<ObjectSummary> found = listAll(s3, uri.bucket(), prefix);
             Signals.onStop(this::pauseAll);
+            List<ObjectSummary> found = listAll(s3, uri.bucket(), prefix);
             RateLimiter global = RateLimiter.unlimited().child(rate);
             ConcurrentLinkedQueue<ObjectSummary> queue = new ConcurrentLinkedQueue<>(found);
             List<DownloadResult> results = new CopyOnWriteArrayList<>();

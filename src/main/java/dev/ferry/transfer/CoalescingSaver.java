@@ -31,8 +31,18 @@ final class CoalescingSaver {
 
     /** Saves what was last requested, then ends the thread. */
     void stopAndFlush() {
+        stop(true);
+    }
+
+    /** Ends the thread, dropping a pending request: for when what it would record is about to be moot. */
+    void stopWithoutFlush() {
+        stop(false);
+    }
+
+    private void stop(boolean flush) {
         synchronized (this) {
             stopped = true;
+            requested &= flush;
             notifyAll();
         }
         boolean interrupted = false;

@@ -46,6 +46,12 @@ import dev.ferry.transfer.event.TransferListener;
  */
 public final class Copy {
     private static final AtomicInteger IDS = new AtomicInteger();
+    /**
+     * How often part ETags are saved while parts are copied. Each save forces the file system's journal
+     * (which on a machine that also hosts the server flushes the server's writes too); ListParts finds
+     * the parts a crash keeps out of the checkpoint, so recording them often buys little.
+     */
+    static final long SAVE_INTERVAL_MILLIS = 2000;
 
     private enum Stop { NONE, PAUSE, CANCEL }
 
@@ -317,10 +323,9 @@ public final class Copy {
             }
         }
         int workers = Math.min(request.connections(), pending.size());
-        // part ETags are recorded off the workers' path and at most every 400 ms: a copy never waits for
-        // the disk, and a part the checkpoint misses after a crash is found again by ListParts
-        saver = new CoalescingSaver("ferry-copy-checkpoint", Download.CHECKPOINT_INTERVAL_MILLIS,
-                this::saveCheckpointQuietly);
+        // part ETags are recorded off the workers' path and at most every SAVE_INTERVAL_MILLIS: a copy never
+        // waits for the disk, and a part the checkpoint misses after a crash is found again by ListParts
+        saver = new CoalescingSaver("ferry-copy-checkpoint", SAVE_INTERVAL_MILLIS, this::saveCheckpointQuietly);
         saver.start();
         CountDownLatch finished = new CountDownLatch(workers);
         for (int i = 0; i < workers; i++) {
@@ -340,7 +345,13 @@ public final class Copy {
             t.start();
         }
         awaitUninterruptibly(finished);
-        saver.stopAndFlush();
+        if (failure.get() == null && stop.get() == Stop.NONE) {
+            // Complete comes next and the checkpoint is deleted after it; a crash in between is covered by
+            // ListParts. Forcing a save here would make the server's file system flush every part first.
+            saver.stopWithoutFlush();
+        } else {
+            saver.stopAndFlush();
+        }
     }
 
     private void copyPart(PartPlan.Range r) {
@@ -449,6 +460,7 @@ public final class Copy {
             }
             return afterFailure(e);
         }
+        notifier.emit(TransferEvent.of(Type.UPLOAD_COMPLETED, "ETag " + etag));
         String sizeProblem = checkDestinationSize();
         if (sizeProblem != null) {
             deleteCheckpoint();

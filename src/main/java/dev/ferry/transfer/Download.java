@@ -631,7 +631,9 @@ public final class Download {
             abortPart(p, stopReason());
             return false;
         }
-        if (e instanceof SourceChangedException || e instanceof StoreException se && !se.isRetryable()) {
+        // a server error has been through the store's own retries already: retrying here would multiply them
+        if (e instanceof SourceChangedException
+                || e instanceof StoreException se && (!se.isRetryable() || se.isServerError())) {
             partEvent(Type.PART_FAILED, p, e.getMessage());
             fail(e);
             return false;

@@ -33,6 +33,21 @@ class CoalescingSaverTest {
     }
 
     @Test
+    void stopWithoutFlushDropsThePendingRequest() throws Exception {
+        AtomicInteger saves = new AtomicInteger();
+        CoalescingSaver saver = new CoalescingSaver("test-saver", 10_000, saves::incrementAndGet);
+        saver.start();
+        saver.request();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (saves.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        saver.request();
+        saver.stopWithoutFlush();
+        assertThat(saves).hasValue(1);
+    }
+
+    @Test
     void stopWithoutPendingRequestsSavesNothing() {
         AtomicInteger saves = new AtomicInteger();
         CoalescingSaver saver = new CoalescingSaver("test-saver", 50, saves::incrementAndGet);

@@ -20,6 +20,8 @@ public record TransferEvent(Type type, Instant time, int part, long rangeStart, 
         TEMP_FILE_CREATED,
         /** A copy's multipart upload was created (the message holds its id). */
         UPLOAD_CREATED,
+        /** A copy's multipart upload was completed into the new object (the message holds its ETag). */
+        UPLOAD_COMPLETED,
         /** A copy's multipart upload was aborted; the message says why. */
         UPLOAD_ABORTED,
         TEMP_FILE_FAILED,
