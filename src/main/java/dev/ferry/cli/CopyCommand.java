@@ -68,6 +68,7 @@ public final class CopyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Warmup.inBackground();
         S3Uri from = S3Uri.parse(source);
         S3Uri to = S3Uri.parse(dest);
         if (from.isPrefix()) {

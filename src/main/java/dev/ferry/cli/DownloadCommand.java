@@ -102,6 +102,7 @@ public final class DownloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Warmup.inBackground();
         S3Uri uri = S3Uri.parse(source);
         long part = Sizes.parseSize(partSize);
         if (part < PartPlan.MIN_PART_SIZE || part > PartPlan.MAX_PART_SIZE) {

@@ -101,7 +101,8 @@ public final class StoreOptions {
     /** A store whose answers may take up to {@code readTimeout} between bytes (server-side copies take long). */
     public S3Store open(Resolved r, int maxConnections, java.time.Duration readTimeout) {
         S3Config config = new S3Config(r.endpoint(), r.region(), r.credentials(), r.pathStyle());
-        return new S3Store(config, HttpClients.create(maxConnections, HttpClients.CONNECT_TIMEOUT, readTimeout),
+        boolean tls = "https".equalsIgnoreCase(r.endpoint().getScheme());
+        return new S3Store(config, HttpClients.create(maxConnections, HttpClients.CONNECT_TIMEOUT, readTimeout, tls),
                 RetryPolicy.DEFAULT);
     }
 

@@ -367,8 +367,10 @@ public final class Download {
         }
         sizeTempFile(info.size());
         lastSaved = cp == null ? null : recorded(cp);
-        // a repaired or new plan is recorded at once: the old checkpoint may claim bytes the file lacks
-        saveCheckpointQuietly();
+        if (cp != null) {
+            // a resumed plan is recorded at once: the old checkpoint may claim bytes the file no longer has
+            saveCheckpointQuietly();
+        }
         notifier.emit(TransferEvent.of(Type.TEMP_FILE_CREATED, request.tempFile().toString()));
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import okhttp3.ConnectionPool;
+import okhttp3.ConnectionSpec;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
@@ -26,11 +27,24 @@ public final class HttpClients {
     }
 
     public static OkHttpClient create(int maxConnections, Duration connectTimeout, Duration readTimeout) {
+        return create(maxConnections, connectTimeout, readTimeout, true);
+    }
+
+    /**
+     * @param tls whether the client may speak TLS; a client for a plain-HTTP endpoint says no and so skips
+     *            loading the platform's trust store, a good part of a command-line run's start-up
+     */
+    public static OkHttpClient create(int maxConnections, Duration connectTimeout, Duration readTimeout,
+                                      boolean tls) {
         int pool = Math.max(5, maxConnections);
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(Math.max(64, pool));
         dispatcher.setMaxRequestsPerHost(Math.max(64, pool));
-        return new OkHttpClient.Builder()
+        OkHttpClient.Builder builder = new OkHttpClient.Builder();
+        if (!tls) {
+            builder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
+        }
+        return builder
                 .protocols(List.of(Protocol.HTTP_1_1))
                 .connectionPool(new ConnectionPool(pool, 5, TimeUnit.MINUTES))
                 .dispatcher(dispatcher)

@@ -75,6 +75,15 @@ public final class S3Store implements CopyStore {
         this.signer = new SigV4Signer(config.region(), "s3", config.credentials());
     }
 
+    /**
+     * Builds the XML machinery ahead of the first answer that needs it. A command-line run calls this on a
+     * background thread at start, so the cost overlaps the network instead of following it.
+     */
+    public static void warmUp() {
+        S3Xml.parseError(new byte[0]);
+        S3Xml.warmUp();
+    }
+
     public S3Config config() {
         return config;
     }

@@ -260,6 +260,11 @@ final class S3Xml {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
+    /** Touches the mapper so that its classes are loaded and its serializers built. */
+    static void warmUp() {
+        parseError("<Error><Code>Warm</Code></Error>".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** Parses an error document; null when the body is not one. */
     static Error parseError(byte[] body) {
         if (body == null || body.length == 0) {

@@ -26,24 +26,27 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * new complete file.
  */
 public final class CheckpointFiles {
-    static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
-
     private CheckpointFiles() {
     }
 
+    /** Built on first use: building a mapper costs a command-line run a noticeable part of its start-up. */
+    private static final class Mapper {
+        static final ObjectMapper JSON = JsonMapper.builder()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+    }
+
     public static ObjectMapper json() {
-        return JSON;
+        return Mapper.JSON;
     }
 
     /** Writes {@code value} as JSON to {@code target}, durably and atomically. */
     public static void write(Path target, Object value) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        byte[] bytes = JSON.writeValueAsBytes(value);
+        byte[] bytes = json().writeValueAsBytes(value);
         Path tmp = dir.resolve(target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -72,7 +75,7 @@ public final class CheckpointFiles {
         } catch (NoSuchFileException e) {
             return null;
         }
-        T value = JSON.readValue(bytes, type);
+        T value = json().readValue(bytes, type);
         if (value == null) {
             throw new IOException(file + " holds no " + type.getSimpleName());
         }
