@@ -485,6 +485,7 @@ class DownloadS3IT {
         Download first = download(request(key, 512 * KIB, 2).withRateLimit(MIB), TransferListener.NONE);
         FutureTask<DownloadResult> running = startInBackground(first);
         awaitAtLeast(() -> doneBytes(first), 128 * KIB);
+        awaitAtLeast(() -> Files.exists(checkpoint) ? 1 : 0, 1);
 
         DownloadResult second = run(request(key, 512 * KIB, 2), TransferListener.NONE);
 
