@@ -117,6 +117,7 @@ class CopyS3IT {
         assertThat(copied.metadata()).containsEntry("x-amz-meta-color", "blue")
                 .containsEntry("cache-control", "max-age=60");
         assertThat(events.events(Type.UPLOAD_CREATED)).hasSize(1);
+        assertThat(events.messages(Type.VERIFIED)).contains("matches the copied parts");
         assertThat(events.events(Type.PART_SUCCEEDED)).extracting(TransferEvent::part)
                 .containsExactlyInAnyOrder(1, 2, 3);
         assertThat(events.types()).last().isEqualTo(Type.SUCCEEDED);
