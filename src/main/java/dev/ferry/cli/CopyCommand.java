@@ -74,13 +74,8 @@ public final class CopyCommand implements Callable<Integer> {
         if (from.isPrefix()) {
             throw new UsageException("SOURCE must name an object, not a prefix: " + source);
         }
-        long part = Sizes.parseSize(partSize);
-        if (part < PartPlan.MIN_PART_SIZE || part > PartPlan.MAX_PART_SIZE) {
-            throw new UsageException("--part-size must be between 5MiB and 5GiB");
-        }
-        if (connections < 1 || connections > PartPlan.MAX_CONNECTIONS) {
-            throw new UsageException("--connections must be between 1 and " + PartPlan.MAX_CONNECTIONS);
-        }
+        long part = Sizes.parsePartSize(partSize);
+        Sizes.checkConnections(connections);
         ObjectRef src = new ObjectRef(from.bucket(), from.key(), versionId);
         String destKey = to.isPrefix() ? to.key() + src.fileName() : to.key();
         ObjectRef dst = ObjectRef.of(to.bucket(), destKey);

@@ -104,13 +104,8 @@ public final class DownloadCommand implements Callable<Integer> {
     public Integer call() {
         Warmup.inBackground();
         S3Uri uri = S3Uri.parse(source);
-        long part = Sizes.parseSize(partSize);
-        if (part < PartPlan.MIN_PART_SIZE || part > PartPlan.MAX_PART_SIZE) {
-            throw new UsageException("--part-size must be between 5MiB and 5GiB");
-        }
-        if (connections < 1 || connections > PartPlan.MAX_CONNECTIONS) {
-            throw new UsageException("--connections must be between 1 and " + PartPlan.MAX_CONNECTIONS);
-        }
+        long part = Sizes.parsePartSize(partSize);
+        Sizes.checkConnections(connections);
         if (objects < 1 || objects > 64) {
             throw new UsageException("--objects must be between 1 and 64");
         }

@@ -53,6 +53,23 @@ public final class Sizes {
         }
     }
 
+    /** {@code --part-size}: 5 MiB to 5 GiB. */
+    public static long parsePartSize(String text) {
+        long part = parseSize(text);
+        if (part < dev.ferry.transfer.PartPlan.MIN_PART_SIZE || part > dev.ferry.transfer.PartPlan.MAX_PART_SIZE) {
+            throw new UsageException("--part-size must be between 5MiB and 5GiB");
+        }
+        return part;
+    }
+
+    /** {@code --connections}: 1 to 1000. */
+    public static int checkConnections(int connections) {
+        if (connections < 1 || connections > dev.ferry.transfer.PartPlan.MAX_CONNECTIONS) {
+            throw new UsageException("--connections must be between 1 and " + dev.ferry.transfer.PartPlan.MAX_CONNECTIONS);
+        }
+        return connections;
+    }
+
     /** Human-readable binary size, e.g. {@code 1.5 GiB}. */
     public static String format(long bytes) {
         if (bytes < 1024) {

@@ -344,7 +344,7 @@ public final class Copy {
             t.setDaemon(true);
             t.start();
         }
-        awaitUninterruptibly(finished);
+        Uninterruptibly.await(finished);
         if (failure.get() == null && stop.get() == Stop.NONE) {
             // Complete comes next and the checkpoint is deleted after it; a crash in between is covered by
             // ListParts. Forcing a save here would make the server's file system flush every part first.
@@ -601,18 +601,4 @@ public final class Copy {
                 plan.size());
     }
 
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -531,9 +531,9 @@ public final class Download {
             t.setDaemon(true);
             t.start();
         }
-        awaitUninterruptibly(finished);
+        Uninterruptibly.await(finished);
         stopCheckpointer.countDown();
-        joinUninterruptibly(checkpointer);
+        Uninterruptibly.join(checkpointer);
     }
 
     /**
@@ -1060,35 +1060,6 @@ public final class Download {
         }
         ObjectInfo obj = info;
         return new Notifier.Counters(state, obj == null ? -1 : obj.size(), done, fetched.get(), partsDone, ps.length);
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void joinUninterruptibly(Thread t) {
-        boolean interrupted = false;
-        while (t.isAlive()) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** A part's live state: only its worker advances {@code done}; others read it. */
