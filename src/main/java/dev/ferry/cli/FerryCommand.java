@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
         description = "Ferry: parallel, resumable transfers for S3-compatible storage.",
         subcommands = {DownloadCommand.class, CopyCommand.class, LsCommand.class, StatusCommand.class,
                 CommandLine.HelpCommand.class},
-        footer = {"", "Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, or a profile in",
-                "~/.aws/credentials (--profile, AWS_PROFILE). Data folder: FERRY_HOME."})
+        footer = {"", "Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, or a profile in "
+                + "~/.aws/credentials (--profile, AWS_PROFILE).", "Data folder: FERRY_HOME."})
 public final class FerryCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -327,24 +326,12 @@ public final class Copy {
         // waits for the disk, and a part the checkpoint misses after a crash is found again by ListParts
         saver = new CoalescingSaver("ferry-copy-checkpoint", SAVE_INTERVAL_MILLIS, this::saveCheckpointQuietly);
         saver.start();
-        CountDownLatch finished = new CountDownLatch(workers);
-        for (int i = 0; i < workers; i++) {
-            Thread t = new Thread(() -> {
-                try {
-                    PartPlan.Range r;
-                    while (failure.get() == null && !cancel.isCancelled() && (r = pending.poll()) != null) {
-                        copyPart(r);
-                    }
-                } catch (RuntimeException | Error e) {
-                    fail(e);
-                } finally {
-                    finished.countDown();
-                }
-            }, "ferry-copy-" + (i + 1));
-            t.setDaemon(true);
-            t.start();
-        }
-        Uninterruptibly.await(finished);
+        Workers.runAll(workers, "ferry-copy", () -> {
+            PartPlan.Range r;
+            while (failure.get() == null && !cancel.isCancelled() && (r = pending.poll()) != null) {
+                copyPart(r);
+            }
+        }, this::fail);
         if (failure.get() == null && stop.get() == Stop.NONE) {
             // Complete comes next and the checkpoint is deleted after it; a crash in between is covered by
             // ListParts. Forcing a save here would make the server's file system flush every part first.

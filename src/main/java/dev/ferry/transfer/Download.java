@@ -517,21 +517,7 @@ public final class Download {
                 workers);
         CountDownLatch stopCheckpointer = new CountDownLatch(1);
         Thread checkpointer = startCheckpointer(stopCheckpointer);
-        CountDownLatch finished = new CountDownLatch(workers);
-        for (int i = 0; i < workers; i++) {
-            Thread t = new Thread(() -> {
-                try {
-                    work(scheduler);
-                } catch (RuntimeException | Error e) {
-                    fail(e);
-                } finally {
-                    finished.countDown();
-                }
-            }, "ferry-dl-" + name + "-" + (i + 1));
-            t.setDaemon(true);
-            t.start();
-        }
-        Uninterruptibly.await(finished);
+        Workers.runAll(workers, "ferry-dl-" + name, () -> work(scheduler), this::fail);
         stopCheckpointer.countDown();
         Uninterruptibly.join(checkpointer);
     }

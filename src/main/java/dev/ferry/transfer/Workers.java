@@ -1,0 +1,43 @@
+package dev.ferry.transfer;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+
+/** Runs a transfer's parallel workers on named daemon threads and waits for all of them. */
+final class Workers {
+    private Workers() {
+    }
+
+    /**
+     * Runs {@code count} copies of {@code task} and returns when every one has ended. A task's unexpected
+     * exception goes to {@code onFailure}. When the platform refuses more threads the transfer goes on with
+     * those it got; only when it gets none is that a failure.
+     */
+    static void runAll(int count, String name, Runnable task, Consumer<Throwable> onFailure) {
+        CountDownLatch finished = new CountDownLatch(count);
+        for (int i = 0; i < count; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException | Error e) {
+                    onFailure.accept(e);
+                } finally {
+                    finished.countDown();
+                }
+            }, name + "-" + (i + 1));
+            t.setDaemon(true);
+            try {
+                t.start();
+            } catch (OutOfMemoryError noMoreThreads) {
+                for (int k = i; k < count; k++) {
+                    finished.countDown();
+                }
+                if (i == 0) {
+                    onFailure.accept(noMoreThreads);
+                }
+                break;
+            }
+        }
+        Uninterruptibly.await(finished);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.ferry.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+class WorkersTest {
+
+    @Test
+    void runsEveryCopyOnItsOwnNamedDaemonThreadAndWaitsForAll() {
+        AtomicInteger ran = new AtomicInteger();
+        Set<String> names = ConcurrentHashMap.newKeySet();
+        Workers.runAll(5, "test-worker", () -> {
+            names.add(Thread.currentThread().getName());
+            assertThat(Thread.currentThread().isDaemon()).isTrue();
+            sleep(50);
+            ran.incrementAndGet();
+        }, e -> { });
+        assertThat(ran).hasValue(5);
+        assertThat(names).containsExactlyInAnyOrder("test-worker-1", "test-worker-2", "test-worker-3",
+                "test-worker-4", "test-worker-5");
+    }
+
+    @Test
+    void anUnexpectedExceptionGoesToTheFailureHandler() {
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        Workers.runAll(3, "test-worker", () -> {
+            throw new IllegalStateException("boom");
+        }, failures::add);
+        assertThat(failures).hasSize(3).allSatisfy(t -> assertThat(t).hasMessage("boom"));
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
