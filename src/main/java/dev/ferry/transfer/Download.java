@@ -252,6 +252,12 @@ public final class Download {
         } catch (StoreException e) {
             return finishFailed(e.getMessage(), e, kindOf(e));
         }
+        if (finishedBeforeACrash()) {
+            deleteCheckpoint();
+            state = TransferState.COMPLETED;
+            return result(TransferState.COMPLETED, "already downloaded to " + request.destination(), null,
+                    FailureKind.NONE);
+        }
         String destinationProblem = checkDestination();
         if (destinationProblem != null) {
             return finishFailed(destinationProblem, null, FailureKind.INPUT);
@@ -282,6 +288,25 @@ public final class Download {
             return finishAfterFailure(failed);
         }
         return complete();
+    }
+
+    /**
+     * A run that renamed its file into place but was killed before deleting its checkpoint leaves a complete
+     * checkpoint, no temp file and the destination at full size: that download is done, not in conflict.
+     */
+    private boolean finishedBeforeACrash() {
+        Path dest = request.destination();
+        if (request.checkpoint() == null || request.overwrite() || Files.exists(request.tempFile())
+                || !Files.isRegularFile(dest)) {
+            return false;
+        }
+        try {
+            DownloadCheckpoint cp = CheckpointFiles.read(request.checkpoint(), DownloadCheckpoint.class);
+            return cp != null && cp.problem() == null && belongsHere(cp) && identityChange(cp.object(), info) == null
+                    && cp.parts().stream().allMatch(DownloadCheckpoint.Part::isDone) && Files.size(dest) == info.size();
+        } catch (IOException | RuntimeException unreadable) {
+            return false;
+        }
     }
 
     private String checkDestination() {

@@ -349,6 +349,23 @@ class DownloadS3IT {
     }
 
     @Test
+    void aCompleteCheckpointLeftByACrashAfterTheRenameCountsAsDone() throws Exception {
+        byte[] content = TestData.bytes(3 * MIB + 11, 42);
+        String key = put(content);
+        assertExactAndClean(run(request(key, MIB, 2), TransferListener.NONE), content);
+        // the crash came between the rename and the checkpoint's deletion
+        CheckpointFiles.write(checkpoint, checkpointFor(key, MIB, DownloadCheckpoint.FORMAT_VERSION));
+
+        DownloadResult again = run(request(key, MIB, 2), TransferListener.NONE);
+
+        assertThat(again.state()).as(again.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(again.fetched()).isZero();
+        assertThat(again.message()).contains("already downloaded");
+        assertThat(checkpoint).doesNotExist();
+        assertThat(TestData.sha256(dest)).isEqualTo(TestData.sha256(content));
+    }
+
+    @Test
     void aTempFileAnotherRunStartedAfreshIsNotTakenForTheCheckpoints() throws Exception {
         byte[] content = TestData.bytes(4 * MIB + 5, 41);
         String key = put(content);
