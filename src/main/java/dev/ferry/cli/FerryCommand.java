@@ -1,14 +1,15 @@
 package dev.ferry.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = FerryCommand.Version.class,
         description = "Ferry: parallel, resumable transfers for S3-compatible storage.",
-        subcommands = {DownloadCommand.class, CopyCommand.class, LsCommand.class, StatusCommand.class,
-                CommandLine.HelpCommand.class},
         footer = {"", "Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, or a profile in "
                 + "~/.aws/credentials (--profile, AWS_PROFILE).", "Data folder: FERRY_HOME."})
 public final class FerryCommand implements Runnable {
@@ -20,9 +21,29 @@ public final class FerryCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Runs the command line and returns the exit code. */
+    /** The subcommands, in the order help lists them. */
+    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("download", DownloadCommand::new);
+        COMMANDS.put("copy", CopyCommand::new);
+        COMMANDS.put("ls", LsCommand::new);
+        COMMANDS.put("status", StatusCommand::new);
+    }
+
+    /**
+     * Runs the command line and returns the exit code. Only the subcommand being run is built (picocli
+     * reflects over every command it is given, which a short transfer would otherwise pay for at start).
+     */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new FerryCommand());
+        Supplier<Object> chosen = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        if (chosen != null) {
+            cl.addSubcommand(args[0], chosen.get());
+        } else {
+            COMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
+            cl.addSubcommand("help", new CommandLine.HelpCommand());
+        }
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (ex instanceof UsageException) {
