@@ -44,6 +44,14 @@ public final class StatusCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static <T> T readQuietly(Path f, Class<T> type) {
+        try {
+            return CheckpointFiles.read(f, type);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private void unreadable(Path f) {
         if (json) {
             ObjectNode n = Json.object("unreadable");
@@ -55,12 +63,7 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     private void showCopy(Path f) {
-        CopyCheckpoint cp;
-        try {
-            cp = CheckpointFiles.read(f, CopyCheckpoint.class);
-        } catch (IOException | RuntimeException e) {
-            cp = null;
-        }
+        CopyCheckpoint cp = readQuietly(f, CopyCheckpoint.class);
         if (cp == null || cp.problem() != null) {
             unreadable(f);
             return;
@@ -95,12 +98,7 @@ public final class StatusCommand implements Callable<Integer> {
             showCopy(f);
             return;
         }
-        DownloadCheckpoint cp;
-        try {
-            cp = CheckpointFiles.read(f, DownloadCheckpoint.class);
-        } catch (IOException | RuntimeException e) {
-            cp = null;
-        }
+        DownloadCheckpoint cp = readQuietly(f, DownloadCheckpoint.class);
         if (cp == null || cp.problem() != null) {
             unreadable(f);
             return;

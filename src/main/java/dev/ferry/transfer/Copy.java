@@ -43,7 +43,7 @@ import dev.ferry.transfer.event.TransferListener;
  * through this machine, so no client-side rate limit applies. {@link #pause()} and {@link #cancel()} may be
  * called from any thread and never block; the listener contract is {@link TransferListener}'s.
  */
-public final class Copy {
+public final class Copy implements Transfer {
     private static final AtomicInteger IDS = new AtomicInteger();
     /**
      * How often part ETags are saved while parts are copied. Each save forces the file system's journal
@@ -84,15 +84,18 @@ public final class Copy {
         return request;
     }
 
+    @Override
     public TransferState state() {
         return state;
     }
 
+    @Override
     public Progress progress() {
         return notifier.latest();
     }
 
     /** Stops promptly, keeping the upload and checkpoint for a later run. */
+    @Override
     public void pause() {
         if (stop.compareAndSet(Stop.NONE, Stop.PAUSE)) {
             cancel.cancel();
@@ -100,6 +103,7 @@ public final class Copy {
     }
 
     /** Stops promptly, aborts the upload and deletes the checkpoint. */
+    @Override
     public void cancel() {
         stop.set(Stop.CANCEL);
         cancel.cancel();

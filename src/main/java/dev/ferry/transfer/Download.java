@@ -57,7 +57,7 @@ import dev.ferry.transfer.limit.RateLimiter;
  * thread at any time and never block. A Download runs once; to resume, make a new one with the same
  * request.
  */
-public final class Download {
+public final class Download implements Transfer {
     private static final int BUFFER_BYTES = 256 << 10;
     static final long CHECKPOINT_INTERVAL_MILLIS = 400;
     private static final AtomicInteger IDS = new AtomicInteger();
@@ -114,11 +114,13 @@ public final class Download {
         return request;
     }
 
+    @Override
     public TransferState state() {
         return state;
     }
 
     /** The latest progress snapshot (refreshed about every 250 ms while running). */
+    @Override
     public Progress progress() {
         return notifier.latest();
     }
@@ -142,6 +144,7 @@ public final class Download {
     }
 
     /** Stops promptly, keeping the checkpoint and temp file for a later resume. */
+    @Override
     public void pause() {
         if (stop.compareAndSet(Stop.NONE, Stop.PAUSE)) {
             cancel.cancel();
@@ -149,6 +152,7 @@ public final class Download {
     }
 
     /** Stops promptly and deletes the checkpoint and temp file. */
+    @Override
     public void cancel() {
         stop.set(Stop.CANCEL);
         cancel.cancel();
