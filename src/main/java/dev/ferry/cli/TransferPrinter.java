@@ -6,8 +6,10 @@ import java.util.Locale;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.ferry.storage.ObjectInfo;
 import dev.ferry.transfer.CopyResult;
 import dev.ferry.transfer.DownloadResult;
+import dev.ferry.transfer.TransferState;
 import dev.ferry.transfer.event.Progress;
 import dev.ferry.transfer.event.TransferEvent;
 import dev.ferry.transfer.event.TransferListener;
@@ -117,58 +119,56 @@ final class TransferPrinter implements TransferListener {
     void printResult(DownloadResult r, long elapsedNanos) {
         endLine();
         if (mode == Mode.JSON) {
-            ObjectNode n = Json.object("result");
-            n.put("source", label);
-            n.put("state", r.state().name());
+            ObjectNode n = resultNode(r.state(), r.info(), r.message(), r.failureKind(), elapsedNanos);
             n.put("destination", r.destination().toString());
-            n.put("size", r.info() == null ? -1 : r.info().size());
             n.put("fetched", r.fetched());
             n.put("reused", r.reused());
-            n.put("seconds", elapsedNanos / 1e9);
-            n.put("message", r.message());
-            if (r.failureKind() != FailureKind.NONE) {
-                n.put("failure", r.failureKind().name());
-            }
             Json.print(out, n);
-            return;
-        }
-        switch (r.state()) {
-            case COMPLETED -> {
-                double secs = Math.max(elapsedNanos / 1e9, 1e-3);
-                out.printf(Locale.ROOT, "%s -> %s  %s in %.1f s (%s/s)%n", label, r.destination(),
-                        Sizes.format(r.info().size()), secs, Sizes.format((long) (r.fetched() / secs)));
-            }
-            case PAUSED -> err.println("ferry: " + label + ": " + r.message());
-            case CANCELLED -> err.println("ferry: " + label + ": " + r.message());
-            default -> err.println("ferry: error: " + label + ": " + r.message());
+        } else if (r.succeeded()) {
+            double secs = Math.max(elapsedNanos / 1e9, 1e-3);
+            out.printf(Locale.ROOT, "%s -> %s  %s in %.1f s (%s/s)%n", label, r.destination(),
+                    Sizes.format(r.info().size()), secs, Sizes.format((long) (r.fetched() / secs)));
+        } else {
+            printEnding(r.state(), r.message());
         }
     }
 
     void printResult(CopyResult r, long elapsedNanos) {
         endLine();
         if (mode == Mode.JSON) {
-            ObjectNode n = Json.object("result");
-            n.put("source", label);
-            n.put("state", r.state().name());
-            n.put("size", r.info() == null ? -1 : r.info().size());
+            ObjectNode n = resultNode(r.state(), r.info(), r.message(), r.failureKind(), elapsedNanos);
             n.put("copied", r.copied());
             n.put("reused", r.reused());
             n.put("parts", r.parts());
             n.put("etag", r.etag());
-            n.put("seconds", elapsedNanos / 1e9);
-            n.put("message", r.message());
-            if (r.failureKind() != FailureKind.NONE) {
-                n.put("failure", r.failureKind().name());
-            }
             Json.print(out, n);
-            return;
-        }
-        switch (r.state()) {
-            case COMPLETED -> out.printf(Locale.ROOT, "%s  %s in %.1f s%n", label, Sizes.format(r.info().size()),
+        } else if (r.succeeded()) {
+            out.printf(Locale.ROOT, "%s  %s in %.1f s%n", label, Sizes.format(r.info().size()),
                     Math.max(elapsedNanos / 1e9, 1e-3));
-            case PAUSED, CANCELLED -> err.println("ferry: " + label + ": " + r.message());
-            default -> err.println("ferry: error: " + label + ": " + r.message());
+        } else {
+            printEnding(r.state(), r.message());
         }
+    }
+
+    /** The fields every result line has. */
+    private ObjectNode resultNode(TransferState state, ObjectInfo info, String message, FailureKind kind,
+                                  long elapsedNanos) {
+        ObjectNode n = Json.object("result");
+        n.put("source", label);
+        n.put("state", state.name());
+        n.put("size", info == null ? -1 : info.size());
+        n.put("seconds", elapsedNanos / 1e9);
+        n.put("message", message);
+        if (kind != FailureKind.NONE) {
+            n.put("failure", kind.name());
+        }
+        return n;
+    }
+
+    /** A paused, cancelled or failed transfer's one line on stderr. */
+    private void printEnding(TransferState state, String message) {
+        boolean failed = state == TransferState.FAILED;
+        err.println("ferry: " + (failed ? "error: " : "") + label + ": " + message);
     }
 
     static String eta(long seconds) {

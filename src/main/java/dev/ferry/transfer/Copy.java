@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +22,7 @@ import dev.ferry.storage.CopyStore;
 import dev.ferry.storage.CopyStore.UploadedPart;
 import dev.ferry.storage.Etags;
 import dev.ferry.storage.ObjectInfo;
+import dev.ferry.storage.ObjectRef;
 import dev.ferry.storage.StoreException;
 import dev.ferry.transfer.checkpoint.CheckpointFiles;
 import dev.ferry.transfer.checkpoint.CopyCheckpoint;
@@ -52,12 +54,10 @@ public final class Copy implements Transfer {
      */
     static final long SAVE_INTERVAL_MILLIS = 2000;
 
-    private enum Stop { NONE, PAUSE, CANCEL }
-
     private final CopyStore store;
     private final CopyRequest request;
-    private final CancelSignal cancel = new CancelSignal();
-    private final AtomicReference<Stop> stop = new AtomicReference<>(Stop.NONE);
+    private final StopRequest stop = new StopRequest();
+    private final CancelSignal cancel = stop.signal();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicLong copied = new AtomicLong();
@@ -97,16 +97,13 @@ public final class Copy implements Transfer {
     /** Stops promptly, keeping the upload and checkpoint for a later run. */
     @Override
     public void pause() {
-        if (stop.compareAndSet(Stop.NONE, Stop.PAUSE)) {
-            cancel.cancel();
-        }
+        stop.pause();
     }
 
     /** Stops promptly, aborts the upload and deletes the checkpoint. */
     @Override
     public void cancel() {
-        stop.set(Stop.CANCEL);
-        cancel.cancel();
+        stop.cancel();
     }
 
     /**
@@ -124,7 +121,7 @@ public final class Copy implements Transfer {
             cp = null;
         }
         if (cp != null && cp.uploadId() != null && cp.destinationBucket() != null && cp.destinationKey() != null) {
-            store.abortMultipartUpload(new dev.ferry.storage.ObjectRef(cp.destinationBucket(), cp.destinationKey(),
+            store.abortMultipartUpload(new ObjectRef(cp.destinationBucket(), cp.destinationKey(),
                     null), cp.uploadId(), new CancelSignal());
         }
         return Files.deleteIfExists(request.checkpoint());
@@ -160,7 +157,7 @@ public final class Copy implements Transfer {
         if (request.isOntoItself()) {
             return failed("cannot copy " + request.source() + " onto itself", null, FailureKind.INPUT);
         }
-        if (stop.get() != Stop.NONE) {
+        if (stop.kind() != StopRequest.Kind.NONE) {
             return stopped();
         }
         try {
@@ -211,7 +208,7 @@ public final class Copy implements Transfer {
         }
         state = TransferState.TRANSFERRING;
         copyParts();
-        if (stop.get() != Stop.NONE && failure.get() == null) {
+        if (stop.kind() != StopRequest.Kind.NONE && failure.get() == null) {
             return stopped();
         }
         Throwable t = failure.get();
@@ -228,7 +225,7 @@ public final class Copy implements Transfer {
         }
         Map<Integer, UploadedPart> onServer;
         try {
-            onServer = new java.util.HashMap<>();
+            onServer = new HashMap<>();
             for (UploadedPart p : store.listParts(request.destination(), cp.uploadId(), cancel)) {
                 onServer.put(p.number(), p);
             }
@@ -336,7 +333,7 @@ public final class Copy implements Transfer {
                 copyPart(r);
             }
         }, this::fail);
-        if (failure.get() == null && stop.get() == Stop.NONE) {
+        if (failure.get() == null && stop.kind() == StopRequest.Kind.NONE) {
             // Complete comes next and the checkpoint is deleted after it; a crash in between is covered by
             // ListParts. Forcing a save here would make the server's file system flush every part first.
             saver.stopWithoutFlush();
@@ -357,12 +354,11 @@ public final class Copy implements Transfer {
                     "ETag " + etag));
         } catch (InterruptedIOException e) {
             notifier.emit(TransferEvent.part(Type.PART_ABORTED, r.number(), r.start(), r.endInclusive(),
-                    stop.get() == Stop.NONE ? "stopped because another part failed" : stop.get() == Stop.PAUSE
-                            ? "paused" : "cancelled"));
+                    stop.reason()));
         } catch (StoreException e) {
-            if (cancel.isCancelled() && failure.get() == null && stop.get() != Stop.NONE) {
+            if (cancel.isCancelled() && failure.get() == null && stop.kind() != StopRequest.Kind.NONE) {
                 notifier.emit(TransferEvent.part(Type.PART_ABORTED, r.number(), r.start(), r.endInclusive(),
-                        "stopped"));
+                        stop.reason()));
                 return;
             }
             notifier.emit(TransferEvent.part(Type.PART_FAILED, r.number(), r.start(), r.endInclusive(),
@@ -500,7 +496,7 @@ public final class Copy implements Transfer {
     }
 
     private CopyResult afterFailure(Throwable t) {
-        if (stop.get() == Stop.CANCEL) {
+        if (stop.kind() == StopRequest.Kind.CANCEL) {
             return stopped();
         }
         boolean sourceChanged = t instanceof StoreException se && se.isPreconditionFailed();
@@ -523,7 +519,7 @@ public final class Copy implements Transfer {
     }
 
     private CopyResult stopped() {
-        if (stop.get() == Stop.CANCEL) {
+        if (stop.kind() == StopRequest.Kind.CANCEL) {
             abortQuietly(uploadId, "the copy was cancelled");
             deleteCheckpoint();
             state = TransferState.CANCELLED;

@@ -68,15 +68,13 @@ public final class Download implements Transfer {
      */
     private static final Set<Path> CLAIMED = ConcurrentHashMap.newKeySet();
 
-    private enum Stop { NONE, PAUSE, CANCEL }
-
     private final ObjectStore store;
     private final DownloadRequest request;
     private final RateLimiter limiter;
     /** Back-off between attempts of a part; its maxAttempts bounds consecutive attempts without progress. */
     private final RetryPolicy partRetry;
-    private final CancelSignal cancel = new CancelSignal();
-    private final AtomicReference<Stop> stop = new AtomicReference<>(Stop.NONE);
+    private final StopRequest stop = new StopRequest();
+    private final CancelSignal cancel = stop.signal();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicLong fetched = new AtomicLong();
@@ -146,16 +144,13 @@ public final class Download implements Transfer {
     /** Stops promptly, keeping the checkpoint and temp file for a later resume. */
     @Override
     public void pause() {
-        if (stop.compareAndSet(Stop.NONE, Stop.PAUSE)) {
-            cancel.cancel();
-        }
+        stop.pause();
     }
 
     /** Stops promptly and deletes the checkpoint and temp file. */
     @Override
     public void cancel() {
-        stop.set(Stop.CANCEL);
-        cancel.cancel();
+        stop.cancel();
     }
 
     /**
@@ -246,7 +241,7 @@ public final class Download implements Transfer {
 
     private DownloadResult execute() {
         state = TransferState.CONNECTING;
-        if (stop.get() != Stop.NONE) {
+        if (stop.kind() != StopRequest.Kind.NONE) {
             return finishStopped();
         }
         try {
@@ -284,7 +279,7 @@ public final class Download implements Transfer {
 
         state = TransferState.TRANSFERRING;
         transferParts();
-        if (stop.get() != Stop.NONE && failure.get() == null) {
+        if (stop.kind() != StopRequest.Kind.NONE && failure.get() == null) {
             return finishStopped();
         }
         Throwable failed = failure.get();
@@ -645,7 +640,7 @@ public final class Download implements Transfer {
             return false;
         }
         if (cancel.isCancelled()) {
-            abortPart(p, stopReason());
+            abortPart(p, stop.reason());
             return false;
         }
         // a server error has been through the store's own retries already: retrying here would multiply them
@@ -669,7 +664,7 @@ public final class Download implements Transfer {
             cancel.sleep(partRetry.delayMillis(failures, -1));
             return true;
         } catch (InterruptedIOException stopped) {
-            abortPart(p, stopReason());
+            abortPart(p, stop.reason());
             return false;
         }
     }
@@ -762,14 +757,6 @@ public final class Download implements Transfer {
         cancel.cancel();
     }
 
-    private String stopReason() {
-        return switch (stop.get()) {
-            case PAUSE -> "paused";
-            case CANCEL -> "cancelled";
-            default -> "stopped because another part failed";
-        };
-    }
-
     private void abortPart(Part p, String why) {
         partEvent(Type.PART_ABORTED, p, why);
     }
@@ -837,7 +824,7 @@ public final class Download implements Transfer {
     private DownloadResult complete() {
         if (!Arrays.stream(parts).allMatch(Part::isDone)) {
             // only a stop that raced the last part ends here; what is on disk stays resumable
-            return stop.get() != Stop.NONE ? finishStopped()
+            return stop.kind() != StopRequest.Kind.NONE ? finishStopped()
                     : finishAfterFailure(new IOException("not every part was fetched"));
         }
         state = TransferState.VERIFYING;
@@ -860,7 +847,7 @@ public final class Download implements Transfer {
             saveCheckpointQuietly();
             return finishFailed("cannot finish " + request.tempFile() + ": " + describe(e), e, localKind(e));
         }
-        if (stop.get() != Stop.NONE) {
+        if (stop.kind() != StopRequest.Kind.NONE) {
             return finishStopped();
         }
         closeTemp();
@@ -917,7 +904,7 @@ public final class Download implements Transfer {
     }
 
     private DownloadResult finishStopped() {
-        if (stop.get() == Stop.CANCEL) {
+        if (stop.kind() == StopRequest.Kind.CANCEL) {
             boolean ours = mayDeleteTemp();
             closeTemp();
             if (ours) {
@@ -960,7 +947,7 @@ public final class Download implements Transfer {
             return discardAndFail(t.getMessage() + "; the partial download was discarded, run again to fetch "
                     + "the new version");
         }
-        if (stop.get() == Stop.CANCEL) {
+        if (stop.kind() == StopRequest.Kind.CANCEL) {
             return finishStopped();
         }
         keepOrDropPartial();
