@@ -6,36 +6,36 @@ package dev.ferry.transfer;
  * request at once and returns when it is saved. (Each save forces the file system's journal, which
  * also flushes every other file's pending data: saving per request would slow the whole machine.)
  */
-final class CoalescingSaver {
+public final class CoalescingSaver {
     private final Runnable save;
     private final long intervalNanos;
     private final Thread thread;
     private boolean requested;
     private boolean stopped;
 
-    CoalescingSaver(String name, long intervalMillis, Runnable save) {
+    public CoalescingSaver(String name, long intervalMillis, Runnable save) {
         this.save = save;
         this.intervalNanos = intervalMillis * 1_000_000L;
         this.thread = new Thread(this::loop, name);
         this.thread.setDaemon(true);
     }
 
-    void start() {
+    public void start() {
         thread.start();
     }
 
-    synchronized void request() {
+    public synchronized void request() {
         requested = true;
         notifyAll();
     }
 
     /** Saves what was last requested, then ends the thread. */
-    void stopAndFlush() {
+    public void stopAndFlush() {
         stop(true);
     }
 
     /** Ends the thread, dropping a pending request: for when what it would record is about to be moot. */
-    void stopWithoutFlush() {
+    public void stopWithoutFlush() {
         stop(false);
     }
 

@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -69,6 +71,7 @@ public final class Copy implements Transfer {
     private volatile ObjectInfo info;
     private volatile List<PartPlan.Range> plan = List.of();
     private volatile AtomicReferenceArray<String> etags = new AtomicReferenceArray<>(0);
+    private final Set<Integer> inFlight = ConcurrentHashMap.newKeySet();
     private volatile String uploadId;
     private CoalescingSaver saver;
     private long reused;
@@ -92,6 +95,19 @@ public final class Copy implements Transfer {
     @Override
     public Progress progress() {
         return notifier.latest();
+    }
+
+    @Override
+    public List<PartView> parts() {
+        List<PartPlan.Range> ranges = plan;
+        AtomicReferenceArray<String> done = etags;
+        List<PartView> out = new ArrayList<>(ranges.size());
+        for (PartPlan.Range r : ranges) {
+            boolean copiedAlready = r.number() <= done.length() && done.get(r.number() - 1) != null;
+            out.add(new PartView(r.number(), r.start(), r.length(), copiedAlready ? r.length() : 0,
+                    inFlight.contains(r.number())));
+        }
+        return out;
     }
 
     /** Stops promptly, keeping the upload and checkpoint for a later run. */
@@ -330,7 +346,12 @@ public final class Copy implements Transfer {
         Workers.runAll(workers, "ferry-copy", () -> {
             PartPlan.Range r;
             while (failure.get() == null && !cancel.isCancelled() && (r = pending.poll()) != null) {
-                copyPart(r);
+                inFlight.add(r.number());
+                try {
+                    copyPart(r);
+                } finally {
+                    inFlight.remove(r.number());
+                }
             }
         }, this::fail);
         if (failure.get() == null && stop.kind() == StopRequest.Kind.NONE) {

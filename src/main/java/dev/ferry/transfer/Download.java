@@ -123,17 +123,13 @@ public final class Download implements Transfer {
         return notifier.latest();
     }
 
-    /** Per-part progress for a part map: bytes done of each part, and whether it is in flight. */
+    @Override
     public List<PartView> parts() {
         List<PartView> out = new ArrayList<>();
         for (Part p : parts) {
             out.add(new PartView(p.number, p.start, p.length, p.done.get(), p.active));
         }
         return out;
-    }
-
-    /** A read-only view of a part. */
-    public record PartView(int number, long start, long length, long done, boolean inFlight) {
     }
 
     /** Changes this transfer's own limit while it runs (0 = no own limit). Takes effect within a second. */

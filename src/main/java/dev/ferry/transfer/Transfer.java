@@ -1,5 +1,7 @@
 package dev.ferry.transfer;
 
+import java.util.List;
+
 import dev.ferry.transfer.event.Progress;
 
 /**
@@ -11,6 +13,9 @@ public interface Transfer {
 
     /** The latest progress snapshot (refreshed about every 250 ms while running). */
     Progress progress();
+
+    /** Per-part progress for a part map, in part order; empty until the part plan is known. */
+    List<PartView> parts();
 
     /** Stops promptly, keeping what a later run resumes from. */
     void pause();

@@ -109,7 +109,7 @@ class DownloadS3IT {
     }
 
     private static long doneBytes(Download d) {
-        return d.parts().stream().mapToLong(Download.PartView::done).sum();
+        return d.parts().stream().mapToLong(PartView::done).sum();
     }
 
     private static void awaitAtLeast(LongSupplier value, long min) throws InterruptedException {

@@ -97,15 +97,27 @@ public final class CheckpointFiles {
      */
     public static Path defaultDownloadCheckpoint(String endpointId, String bucket, String key, String versionId,
                                                  Path destination) {
-        return FerryHome.checkpoints().resolve("download-" + digest(endpointId, bucket, key, versionId,
-                destination.toAbsolutePath().normalize().toString()) + ".json");
+        return FerryHome.checkpoints().resolve(downloadCheckpointName(endpointId, bucket, key, versionId, destination));
+    }
+
+    /** The file name of a download's default checkpoint, for a checkpoint folder of the caller's choice. */
+    public static String downloadCheckpointName(String endpointId, String bucket, String key, String versionId,
+                                                Path destination) {
+        return "download-" + digest(endpointId, bucket, key, versionId,
+                destination.toAbsolutePath().normalize().toString()) + ".json";
     }
 
     /** The default checkpoint of a server-side copy, found again by the same command. */
     public static Path defaultCopyCheckpoint(String endpointId, String sourceBucket, String sourceKey,
                                              String sourceVersionId, String destBucket, String destKey) {
-        return FerryHome.checkpoints().resolve("copy-" + digest(endpointId, sourceBucket, sourceKey, sourceVersionId,
-                destBucket, destKey) + ".json");
+        return FerryHome.checkpoints().resolve(copyCheckpointName(endpointId, sourceBucket, sourceKey,
+                sourceVersionId, destBucket, destKey));
+    }
+
+    /** The file name of a copy's default checkpoint, for a checkpoint folder of the caller's choice. */
+    public static String copyCheckpointName(String endpointId, String sourceBucket, String sourceKey,
+                                            String sourceVersionId, String destBucket, String destKey) {
+        return "copy-" + digest(endpointId, sourceBucket, sourceKey, sourceVersionId, destBucket, destKey) + ".json";
     }
 
     /** A short stable file-name-safe digest of the given parts. */

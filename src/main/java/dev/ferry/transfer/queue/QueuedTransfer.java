@@ -1,0 +1,291 @@
+package dev.ferry.transfer.queue;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.ferry.transfer.Download;
+import dev.ferry.transfer.PartView;
+import dev.ferry.transfer.Transfer;
+import dev.ferry.transfer.TransferState;
+import dev.ferry.transfer.event.Progress;
+import dev.ferry.transfer.event.TransferEvent;
+import dev.ferry.transfer.event.TransferListener;
+
+/**
+ * One entry of the queue: its spec, its state between runs, and the run in progress. Guarded by its own
+ * monitor; the service calls in while holding its own, never the other way round.
+ */
+final class QueuedTransfer {
+    static final int LOG_LIMIT = 500;
+
+    private enum Stop { NONE, PAUSE, CANCEL }
+
+    private final long id;
+    private final TransferSpec spec;
+    private final ArrayDeque<LogEntry> log = new ArrayDeque<>();
+    private final Set<Integer> failedParts = new HashSet<>();
+
+    private TransferState state;
+    private String message = "";
+    private long limit;
+    private long total = -1;
+    private long done;
+    private int partsDone;
+    private int partsTotal;
+    private Path checkpoint;
+    /** Holds a slot: from being picked by the dispatcher until its run has ended. */
+    private boolean running;
+    private Transfer transfer;
+    private Stop pendingStop = Stop.NONE;
+    private boolean pausedForShutdown;
+    private boolean removeWhenStopped;
+    private List<PartView> lastParts = List.of();
+
+    QueuedTransfer(long id, TransferSpec spec, TransferState state, long limit) {
+        this.id = id;
+        this.spec = spec;
+        this.state = state;
+        this.limit = limit;
+    }
+
+    long id() {
+        return id;
+    }
+
+    TransferSpec spec() {
+        return spec;
+    }
+
+    synchronized TransferState state() {
+        return state;
+    }
+
+    synchronized long limit() {
+        return limit;
+    }
+
+    synchronized boolean isRunning() {
+        return running;
+    }
+
+    synchronized boolean isRemoveWhenStopped() {
+        return removeWhenStopped;
+    }
+
+    synchronized void setState(TransferState s, String why) {
+        state = s;
+        message = why == null ? "" : why;
+    }
+
+    synchronized void restore(String savedMessage, long savedTotal, long savedDone) {
+        message = savedMessage == null ? "" : savedMessage;
+        total = savedTotal;
+        done = savedDone;
+    }
+
+    // ---- a run's life ----------------------------------------------------------------------------------------
+
+    /** Picked by the dispatcher: holds a slot from now on. */
+    synchronized void starting() {
+        running = true;
+        pendingStop = Stop.NONE;
+        pausedForShutdown = false;
+        state = TransferState.CONNECTING;
+        message = "";
+        failedParts.clear();
+        appendLog("starting", false);
+    }
+
+    /**
+     * Hands over the run's transfer. Returns false when a pause or cancel arrived while it was being set up:
+     * then it is not run at all, and after a cancel the caller discards what earlier runs left.
+     */
+    synchronized boolean attach(Transfer t, Path checkpointFile) {
+        checkpoint = checkpointFile;
+        if (pendingStop != Stop.NONE) {
+            boolean cancelled = pendingStop == Stop.CANCEL;
+            running = false;
+            state = cancelled ? TransferState.CANCELLED : TransferState.PAUSED;
+            message = cancelled ? "cancelled" : "paused";
+            appendLog(message, false);
+            notifyAll();
+            return false;
+        }
+        transfer = t;
+        return true;
+    }
+
+    /** The run ended (or could not start). */
+    synchronized void finish(TransferState end, String why, Progress last, List<PartView> parts) {
+        if (last != null) {
+            total = last.total();
+            done = end == TransferState.CANCELLED ? 0 : last.done();
+            partsDone = last.partsDone();
+            partsTotal = last.partsTotal();
+        }
+        if (parts != null) {
+            lastParts = end == TransferState.CANCELLED ? List.of() : List.copyOf(parts);
+        }
+        boolean requeue = pausedForShutdown && end == TransferState.PAUSED;
+        state = requeue ? TransferState.QUEUED : end;
+        message = why == null ? "" : why;
+        transfer = null;
+        running = false;
+        appendLog(end.name().toLowerCase() + (why == null || why.isBlank() ? "" : ": " + why),
+                end == TransferState.FAILED);
+        notifyAll();
+    }
+
+    synchronized void pause() {
+        if (transfer != null) {
+            transfer.pause();
+        } else if (running) {
+            pendingStop = Stop.PAUSE;
+        }
+    }
+
+    synchronized void cancel() {
+        if (transfer != null) {
+            transfer.cancel();
+        } else if (running) {
+            pendingStop = Stop.CANCEL;
+        }
+    }
+
+    /** Paused because Ferry is closing: saved as queued so it resumes on the next start. */
+    synchronized void pauseForShutdown() {
+        pausedForShutdown = true;
+        pause();
+    }
+
+    synchronized void removeWhenStopped() {
+        removeWhenStopped = true;
+    }
+
+    synchronized void awaitStopped(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        while (running) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    synchronized void setLimit(long bytesPerSecond) {
+        limit = bytesPerSecond;
+        if (transfer instanceof Download d) {
+            d.setRateLimit(bytesPerSecond);
+        }
+    }
+
+    // ---- what views read -------------------------------------------------------------------------------------
+
+    synchronized TransferSnapshot snapshot() {
+        TransferState s = state;
+        long tot = total;
+        long dn = done;
+        long rate = 0;
+        long eta = -1;
+        int pd = partsDone;
+        int pt = partsTotal;
+        if (transfer != null) {
+            Progress p = transfer.progress();
+            s = transfer.state() == TransferState.QUEUED ? TransferState.CONNECTING : transfer.state();
+            if (p.total() >= 0) {
+                tot = p.total();
+                dn = p.done();
+                pd = p.partsDone();
+                pt = p.partsTotal();
+            }
+            rate = p.rate();
+            eta = p.etaSeconds();
+        }
+        return new TransferSnapshot(id, spec.kind(), spec.name(), spec.source().toString(), spec.destinationText(),
+                checkpoint, s, tot, dn, rate, eta, limit, message, pd, pt);
+    }
+
+    synchronized List<PartState> parts() {
+        List<PartView> views = transfer != null ? transfer.parts() : lastParts;
+        List<PartState> out = new ArrayList<>(views.size());
+        for (PartView v : views) {
+            PartState.Status status = v.isDone() ? PartState.Status.DONE
+                    : v.inFlight() ? PartState.Status.IN_FLIGHT
+                    : failedParts.contains(v.number()) ? PartState.Status.FAILED
+                    : PartState.Status.PENDING;
+            out.add(new PartState(v.number(), v.start(), v.length(), v.done(), status));
+        }
+        return out;
+    }
+
+    synchronized List<LogEntry> log() {
+        return List.copyOf(log);
+    }
+
+    synchronized void log(String text, boolean problem) {
+        appendLog(text, problem);
+    }
+
+    synchronized QueueFile.Item item() {
+        TransferSnapshot s = snapshot();
+        TransferState saved = pausedForShutdown || s.isActive() ? TransferState.QUEUED : s.state();
+        return QueueFile.item(id, spec, saved, message, limit, s.total(), s.done());
+    }
+
+    /** Records the run's events in the log and keeps the set of failed parts for the part map. */
+    TransferListener listener() {
+        return new TransferListener() {
+            @Override
+            public void onEvent(TransferEvent e) {
+                record(e);
+            }
+        };
+    }
+
+    private synchronized void record(TransferEvent e) {
+        switch (e.type()) {
+            case PART_FAILED -> failedParts.add(e.part());
+            case PART_SUCCEEDED -> failedParts.remove(e.part());
+            default -> {
+            }
+        }
+        if (e.isTerminal()) {
+            return; // finish() logs the outcome with the run's message
+        }
+        StringBuilder text = new StringBuilder(e.type().name().toLowerCase().replace('_', ' '));
+        if (e.part() > 0) {
+            text.append(' ').append(e.part());
+        }
+        if (e.message() != null && !e.message().isBlank()) {
+            text.append(": ").append(e.message());
+        }
+        boolean problem = switch (e.type()) {
+            case PART_FAILED, CHECKPOINT_DISCARDED, CHECKPOINT_FAILED, TEMP_FILE_FAILED, RENAME_FAILED,
+                    UPLOAD_ABORTED -> true;
+            default -> false;
+        };
+        appendLog(e.time(), text.toString(), problem);
+    }
+
+    private void appendLog(String text, boolean problem) {
+        appendLog(Instant.now(), text, problem);
+    }
+
+    private void appendLog(Instant time, String text, boolean problem) {
+        if (log.size() == LOG_LIMIT) {
+            log.removeFirst();
+        }
+        log.addLast(new LogEntry(time, text, problem));
+    }
+}

@@ -1,0 +1,16 @@
+package dev.ferry.transfer.queue;
+
+import java.io.IOException;
+
+import dev.ferry.storage.CopyStore;
+
+/** Finds the store behind a connection id; the service never learns about profiles or secrets. */
+@FunctionalInterface
+public interface StoreResolver {
+    /**
+     * The store for {@code connectionId}. The service closes nothing it gets here: stores are shared and owned
+     * by the resolver. Throws {@link IOException} with a message fit for a person when the connection is
+     * unknown or unusable.
+     */
+    CopyStore store(String connectionId) throws IOException;
+}

@@ -1,0 +1,547 @@
+package dev.ferry.transfer.queue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import dev.ferry.storage.CopyStore;
+import dev.ferry.transfer.Copy;
+import dev.ferry.transfer.CopyRequest;
+import dev.ferry.transfer.CopyResult;
+import dev.ferry.transfer.Download;
+import dev.ferry.transfer.DownloadRequest;
+import dev.ferry.transfer.DownloadResult;
+import dev.ferry.transfer.TransferState;
+import dev.ferry.transfer.CoalescingSaver;
+import dev.ferry.transfer.checkpoint.CheckpointFiles;
+import dev.ferry.transfer.limit.RateLimiter;
+
+/**
+ * The transfer queue behind the desktop app: runs at most {@link #maxConcurrent()} transfers at once in queue
+ * order, pauses, resumes, cancels and retries them, shares one global rate limiter with per-transfer limits
+ * below it, and keeps the queue in a file so it survives a restart (running transfers resume from their
+ * checkpoints).
+ *
+ * <p>Every method may be called from any thread and returns at once: transfers run on the executor, and work
+ * that touches the network or the disk (cancelling a stopped transfer, for one) runs there too. Views read
+ * {@link #snapshot()} on a timer rather than being called back per change.
+ */
+public final class TransferService implements AutoCloseable {
+    public static final int DEFAULT_MAX_CONCURRENT = 3;
+    public static final int MAX_CONCURRENT_LIMIT = 50;
+    private static final Logger LOG = Logger.getLogger(TransferService.class.getName());
+    private static final long SAVE_INTERVAL_MILLIS = 500;
+
+    private final StoreResolver stores;
+    private final Path queueFile;
+    private final Path checkpointDir;
+    private final Executor executor;
+    private final ExecutorService ownExecutor;
+    private final RateLimiter global = RateLimiter.unlimited();
+    private final List<QueuedTransfer> queue = new ArrayList<>();
+    private final CopyOnWriteArrayList<Consumer<TransferSnapshot>> finishListeners = new CopyOnWriteArrayList<>();
+    private final CoalescingSaver saver;
+    private long nextId = 1;
+    private int maxConcurrent = DEFAULT_MAX_CONCURRENT;
+    private boolean closed;
+    private String loadProblem;
+
+    /**
+     * The service of a Ferry data folder ({@code FERRY_HOME}): the queue in {@code home/queue.json}, checkpoints
+     * in {@code home/checkpoints/} (where the command line keeps them too, so either can resume the other's),
+     * transfers on daemon threads of its own.
+     */
+    public static TransferService atHome(StoreResolver stores, Path home) {
+        return new TransferService(stores, home.resolve("queue.json"), home.resolve("checkpoints"), null);
+    }
+
+    /**
+     * @param queueFile     where the queue is kept (null: not kept)
+     * @param checkpointDir where transfers keep their checkpoints
+     * @param executor      runs transfers, one task per run (null: daemon threads of its own)
+     */
+    public TransferService(StoreResolver stores, Path queueFile, Path checkpointDir, Executor executor) {
+        this.stores = stores;
+        this.queueFile = queueFile;
+        this.checkpointDir = checkpointDir;
+        if (executor == null) {
+            AtomicInteger n = new AtomicInteger();
+            this.ownExecutor = Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "ferry-queue-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            this.executor = ownExecutor;
+        } else {
+            this.ownExecutor = null;
+            this.executor = executor;
+        }
+        this.saver = new CoalescingSaver("ferry-queue-save", SAVE_INTERVAL_MILLIS, this::saveQuietly);
+        load();
+        saver.start();
+    }
+
+    /** Why the saved queue could not be read at start (it was set aside), or empty. */
+    public synchronized Optional<String> loadProblem() {
+        return Optional.ofNullable(loadProblem);
+    }
+
+    /** Starts whatever the saved queue left queued. */
+    public void start() {
+        dispatch();
+    }
+
+    // ---- adding and reading -------------------------------------------------------------------------------
+
+    /** Adds a transfer at the end of the queue; it starts when a slot is free. Returns its id. */
+    public long add(TransferSpec spec) {
+        return add(spec, false);
+    }
+
+    /** Adds a transfer at the end of the queue, paused when asked (it then waits for {@link #resume}). */
+    public long add(TransferSpec spec, boolean paused) {
+        long id;
+        synchronized (this) {
+            checkOpen();
+            id = nextId++;
+            QueuedTransfer t = new QueuedTransfer(id, spec, paused ? TransferState.PAUSED : TransferState.QUEUED, 0);
+            if (paused) {
+                t.log("added paused", false);
+            }
+            queue.add(t);
+        }
+        changed();
+        return id;
+    }
+
+    /** Every transfer in queue order. */
+    public synchronized List<TransferSnapshot> snapshot() {
+        List<TransferSnapshot> out = new ArrayList<>(queue.size());
+        for (QueuedTransfer t : queue) {
+            out.add(t.snapshot());
+        }
+        return out;
+    }
+
+    public synchronized Optional<TransferSnapshot> snapshot(long id) {
+        return find(id).map(QueuedTransfer::snapshot);
+    }
+
+    /** The transfer's parts for a part map (empty before its plan is known). */
+    public synchronized List<PartState> parts(long id) {
+        return find(id).map(QueuedTransfer::parts).orElse(List.of());
+    }
+
+    /** The transfer's recent event log, oldest first. */
+    public synchronized List<LogEntry> log(long id) {
+        return find(id).map(QueuedTransfer::log).orElse(List.of());
+    }
+
+    /** What the transfer was asked to do. */
+    public synchronized Optional<TransferSpec> spec(long id) {
+        return find(id).map(QueuedTransfer::spec);
+    }
+
+    /** The sum of every running transfer's rate, bytes per second. */
+    public synchronized long totalRate() {
+        long sum = 0;
+        for (QueuedTransfer t : queue) {
+            sum += t.snapshot().rate();
+        }
+        return sum;
+    }
+
+    /** Called with a transfer's snapshot each time a run of it ends (completed, failed, paused, cancelled). */
+    public void onFinished(Consumer<TransferSnapshot> listener) {
+        finishListeners.add(listener);
+    }
+
+    // ---- steering ---------------------------------------------------------------------------------------------
+
+    /** Pauses a running or queued transfer; its checkpoint (and a copy's upload) is kept. */
+    public void pause(long id) {
+        synchronized (this) {
+            QueuedTransfer t = find(id).orElse(null);
+            if (t == null) {
+                return;
+            }
+            if (t.isRunning()) {
+                t.pause();
+            } else if (t.state() == TransferState.QUEUED) {
+                t.setState(TransferState.PAUSED, "paused");
+            }
+        }
+        changed();
+    }
+
+    /** Queues a paused or failed transfer again; it continues from its checkpoint. */
+    public void resume(long id) {
+        synchronized (this) {
+            find(id).filter(t -> !t.isRunning() && (t.state() == TransferState.PAUSED
+                    || t.state() == TransferState.FAILED)).ifPresent(t -> t.setState(TransferState.QUEUED, ""));
+        }
+        changed();
+    }
+
+    /** Queues a failed or cancelled transfer again (a cancelled one starts over). */
+    public void retry(long id) {
+        synchronized (this) {
+            find(id).filter(t -> !t.isRunning() && (t.state() == TransferState.FAILED
+                    || t.state() == TransferState.CANCELLED || t.state() == TransferState.PAUSED))
+                    .ifPresent(t -> t.setState(TransferState.QUEUED, ""));
+        }
+        changed();
+    }
+
+    /**
+     * Cancels a transfer and removes what it transferred so far: the partial file and checkpoint of a download,
+     * the multipart upload and checkpoint of a copy. A completed transfer is left as it is.
+     */
+    public void cancel(long id) {
+        synchronized (this) {
+            find(id).ifPresent(this::cancel);
+        }
+        changed();
+    }
+
+    private void cancel(QueuedTransfer t) {
+        if (t.isRunning()) {
+            t.cancel();
+        } else if (t.state() != TransferState.COMPLETED && t.state() != TransferState.CANCELLED) {
+            t.setState(TransferState.CANCELLED, "cancelled");
+            executor.execute(() -> discard(t));
+        }
+    }
+
+    /**
+     * Removes a transfer from the list. One that has not completed is cancelled first (its partial data is
+     * deleted), so nothing is left behind that no list entry refers to.
+     */
+    public void remove(long id) {
+        synchronized (this) {
+            QueuedTransfer t = find(id).orElse(null);
+            if (t == null) {
+                return;
+            }
+            if (t.isRunning()) {
+                t.removeWhenStopped();
+                t.cancel();
+            } else {
+                cancel(t);
+                queue.remove(t);
+            }
+        }
+        changed();
+    }
+
+    /** Pauses every running and queued transfer. */
+    public void pauseAll() {
+        for (long id : ids()) {
+            pause(id);
+        }
+    }
+
+    /** Queues every paused transfer again. */
+    public void resumeAll() {
+        for (long id : ids()) {
+            synchronized (this) {
+                find(id).filter(t -> t.state() == TransferState.PAUSED && !t.isRunning())
+                        .ifPresent(t -> t.setState(TransferState.QUEUED, ""));
+            }
+        }
+        changed();
+    }
+
+    /** Moves a transfer to {@code index} in the queue (clamped to the list). Order decides which starts next. */
+    public void move(long id, int index) {
+        synchronized (this) {
+            QueuedTransfer t = find(id).orElse(null);
+            if (t == null) {
+                return;
+            }
+            queue.remove(t);
+            queue.add(Math.max(0, Math.min(index, queue.size())), t);
+        }
+        changed();
+    }
+
+    public synchronized int indexOf(long id) {
+        for (int i = 0; i < queue.size(); i++) {
+            if (queue.get(i).id() == id) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The limit over all transfers together, bytes per second (0 = unlimited). Takes effect within a second. */
+    public void setGlobalLimit(long bytesPerSecond) {
+        global.setRate(bytesPerSecond);
+    }
+
+    public long globalLimit() {
+        return global.rate();
+    }
+
+    /** One transfer's own limit, below the global one (0 = none). Takes effect within a second while it runs. */
+    public void setLimit(long id, long bytesPerSecond) {
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("a limit cannot be negative");
+        }
+        synchronized (this) {
+            find(id).ifPresent(t -> t.setLimit(bytesPerSecond));
+        }
+        changed();
+    }
+
+    /** How many transfers may run at once (1 to {@value #MAX_CONCURRENT_LIMIT}); the rest wait in order. */
+    public void setMaxConcurrent(int n) {
+        if (n < 1 || n > MAX_CONCURRENT_LIMIT) {
+            throw new IllegalArgumentException("concurrent transfers must be between 1 and " + MAX_CONCURRENT_LIMIT);
+        }
+        synchronized (this) {
+            maxConcurrent = n;
+        }
+        dispatch();
+    }
+
+    public synchronized int maxConcurrent() {
+        return maxConcurrent;
+    }
+
+    /**
+     * Pauses every running transfer, waits up to {@code wait} for them to stop, and saves the queue with them
+     * queued, so they resume when the service starts again.
+     */
+    public void close(Duration wait) {
+        List<QueuedTransfer> running = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (QueuedTransfer t : queue) {
+                if (t.isRunning()) {
+                    t.pauseForShutdown();
+                    running.add(t);
+                }
+            }
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (QueuedTransfer t : running) {
+            t.awaitStopped(Math.max(0, deadline - System.nanoTime()));
+        }
+        saver.stopAndFlush();
+        if (ownExecutor != null) {
+            ownExecutor.shutdown();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
+    }
+
+    // ---- running ---------------------------------------------------------------------------------------------
+
+    private void changed() {
+        dispatch();
+        saver.request();
+    }
+
+    /** Starts queued transfers, in queue order, while slots are free. */
+    private void dispatch() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            int active = 0;
+            for (QueuedTransfer t : queue) {
+                if (t.isRunning()) {
+                    active++;
+                }
+            }
+            for (QueuedTransfer t : queue) {
+                if (active >= maxConcurrent) {
+                    break;
+                }
+                if (!t.isRunning() && t.state() == TransferState.QUEUED) {
+                    t.starting();
+                    active++;
+                    executor.execute(() -> run(t));
+                }
+            }
+        }
+    }
+
+    private void run(QueuedTransfer t) {
+        try {
+            CopyStore store = stores.store(t.spec().connectionId());
+            if (t.spec() instanceof TransferSpec.Download d) {
+                DownloadRequest request = downloadRequest(d, store, t.limit());
+                Download download = new Download(store, request, global, t.listener());
+                if (t.attach(download, request.checkpoint())) {
+                    DownloadResult r = download.run();
+                    t.finish(r.state(), r.message(), download.progress(), download.parts());
+                } else if (t.state() == TransferState.CANCELLED) {
+                    discard(t);
+                }
+            } else {
+                TransferSpec.Copy c = (TransferSpec.Copy) t.spec();
+                CopyRequest request = copyRequest(c, store);
+                Copy copy = new Copy(store, request, t.listener());
+                if (t.attach(copy, request.checkpoint())) {
+                    CopyResult r = copy.run();
+                    t.finish(r.state(), r.message(), copy.progress(), copy.parts());
+                } else if (t.state() == TransferState.CANCELLED) {
+                    discard(t);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "transfer " + t.id() + " could not start", e);
+            t.finish(TransferState.FAILED, message(e), null, null);
+        }
+        afterRun(t);
+    }
+
+    private void afterRun(QueuedTransfer t) {
+        synchronized (this) {
+            if (t.isRemoveWhenStopped()) {
+                queue.remove(t);
+            }
+        }
+        TransferSnapshot s = t.snapshot();
+        for (Consumer<TransferSnapshot> l : finishListeners) {
+            try {
+                l.accept(s);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a finish listener failed", e);
+            }
+        }
+        changed();
+    }
+
+    /** Deletes what a stopped transfer left behind; a failure goes to its log. */
+    private void discard(QueuedTransfer t) {
+        try {
+            CopyStore store = stores.store(t.spec().connectionId());
+            if (t.spec() instanceof TransferSpec.Download d) {
+                Download.discard(downloadRequest(d, store, 0));
+                t.log("partial download deleted", false);
+            } else {
+                Copy.discard(store, copyRequest((TransferSpec.Copy) t.spec(), store));
+                t.log("multipart upload aborted", false);
+            }
+        } catch (IOException | RuntimeException e) {
+            t.log("could not remove the partial data: " + message(e), true);
+        }
+        saver.request();
+    }
+
+    private DownloadRequest downloadRequest(TransferSpec.Download d, CopyStore store, long limit) {
+        Path checkpoint = checkpointDir.resolve(CheckpointFiles.downloadCheckpointName(store.endpointId(),
+                d.source().bucket(), d.source().key(), d.source().versionId(), d.destination()));
+        return DownloadRequest.of(d.source(), d.destination()).withPartSize(d.partSize())
+                .withConnections(d.connections()).withCheckpoint(checkpoint).withRateLimit(limit);
+    }
+
+    private CopyRequest copyRequest(TransferSpec.Copy c, CopyStore store) {
+        Path checkpoint = checkpointDir.resolve(CheckpointFiles.copyCheckpointName(store.endpointId(),
+                c.source().bucket(), c.source().key(), c.source().versionId(), c.destination().bucket(),
+                c.destination().key()));
+        return CopyRequest.of(c.source(), c.destination()).withPartSize(c.partSize())
+                .withConnections(c.connections()).withCheckpoint(checkpoint);
+    }
+
+    static String message(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    // ---- persistence -------------------------------------------------------------------------------------------
+
+    private void load() {
+        if (queueFile == null) {
+            return;
+        }
+        List<QueueFile.Item> items;
+        try {
+            items = QueueFile.load(queueFile);
+        } catch (IOException e) {
+            String problem = e.getMessage();
+            try {
+                problem += "; it was moved to " + QueueFile.setAside(queueFile);
+            } catch (IOException moveFailed) {
+                problem += "; it could not be moved aside: " + moveFailed.getMessage();
+            }
+            LOG.warning(problem);
+            loadProblem = problem;
+            return;
+        }
+        for (QueueFile.Item i : items) {
+            try {
+                TransferSpec spec = QueueFile.spec(i);
+                long id = nextId++;
+                QueuedTransfer t = new QueuedTransfer(id, spec, QueueFile.restoredState(i.state()), i.limit());
+                t.restore(i.message(), i.total(), i.done());
+                queue.add(t);
+            } catch (RuntimeException e) {
+                LOG.warning("a saved transfer was skipped: " + message(e));
+            }
+        }
+    }
+
+    private void saveQuietly() {
+        if (queueFile == null) {
+            return;
+        }
+        List<QueueFile.Item> items = new ArrayList<>();
+        synchronized (this) {
+            for (QueuedTransfer t : queue) {
+                items.add(t.item());
+            }
+        }
+        try {
+            QueueFile.save(queueFile, items);
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("the queue could not be saved to " + queueFile + ": " + message(e));
+        }
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
+
+    private Optional<QueuedTransfer> find(long id) {
+        for (QueuedTransfer t : queue) {
+            if (t.id() == id) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private synchronized List<Long> ids() {
+        List<Long> ids = new ArrayList<>(queue.size());
+        for (Iterator<QueuedTransfer> it = queue.iterator(); it.hasNext(); ) {
+            ids.add(it.next().id());
+        }
+        return ids;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the transfer service is closed");
+        }
+    }
+}
