@@ -4,8 +4,8 @@ import dev.ferry.storage.s3.S3Store;
 import dev.ferry.transfer.checkpoint.CheckpointFiles;
 
 /**
- * Builds the JSON and XML mappers on a background thread while the command starts its first requests:
- * on a short transfer their set-up would otherwise add a noticeable share of the run time.
+ * Builds the JSON mapper and loads the JDK's XML reader on a background thread while the command starts its
+ * first requests: on a short transfer their set-up would otherwise add a noticeable share of the run time.
  */
 final class Warmup {
     private Warmup() {

@@ -76,11 +76,10 @@ public final class S3Store implements CopyStore {
     }
 
     /**
-     * Builds the XML machinery ahead of the first answer that needs it. A command-line run calls this on a
+     * Loads the XML reader ahead of the first answer that needs it. A command-line run calls this on a
      * background thread at start, so the cost overlaps the network instead of following it.
      */
     public static void warmUp() {
-        S3Xml.parseError(new byte[0]);
         S3Xml.warmUp();
     }
 
@@ -597,15 +596,15 @@ public final class S3Store implements CopyStore {
      */
     private static StoreException embeddedError(String op, Response r, byte[] body) {
         S3Xml.Error e = S3Xml.parseEmbeddedError(body);
-        return e == null ? null : errorOf(op, EMBEDDED_ERROR_STATUS.getOrDefault(e.code, 500), e, r);
+        return e == null ? null : errorOf(op, EMBEDDED_ERROR_STATUS.getOrDefault(e.code(), 500), e, r);
     }
 
     private static StoreException errorOf(String op, int status, S3Xml.Error e, Response r) {
-        String code = e != null ? e.code : genericCode(status);
-        String requestId = e != null && e.requestId != null ? e.requestId : r.header("x-amz-request-id");
+        String code = e != null ? e.code() : genericCode(status);
+        String requestId = e != null && e.requestId() != null ? e.requestId() : r.header("x-amz-request-id");
         boolean retryable = status >= 500 && status != 501 || status == 429 || status == 408
                 || "SlowDown".equals(code) || "RequestTimeout".equals(code) || "InternalError".equals(code);
-        return StoreException.server(op, status, code, e != null ? e.message : null, requestId, retryable);
+        return StoreException.server(op, status, code, e != null ? e.message() : null, requestId, retryable);
     }
 
     private static String genericCode(int status) {

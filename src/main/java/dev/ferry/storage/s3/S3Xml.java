@@ -5,19 +5,18 @@ import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 
+import javax.xml.stream.Location;
+import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
-
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.dataformat.xml.XmlMapper;
-import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlElementWrapper;
 
 import dev.ferry.storage.CopyStore.MultipartUpload;
 import dev.ferry.storage.CopyStore.UploadedPart;
@@ -25,115 +24,22 @@ import dev.ferry.storage.Etags;
 import dev.ferry.storage.ListPage;
 import dev.ferry.storage.ObjectSummary;
 
-/** The S3 XML documents Ferry reads. */
+/**
+ * The S3 XML documents Ferry reads, on the JDK's own StAX reader (a data-binding XML library costs a
+ * command-line run a few hundred milliseconds of class loading). Each answer is read into a small tree of
+ * elements, which is fine for S3's documents: a listing page holds at most 1000 entries. Fields are taken
+ * from the direct children of the element that holds them, by local name, so documents with and without
+ * the S3 namespace read alike and anything unknown, at any depth, is ignored.
+ */
 final class S3Xml {
-    private static final XmlMapper XML = XmlMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    /** Elements deeper than this are skipped unread: the deepest field Ferry reads is ListBucketResult/Contents/Key. */
+    private static final int MAX_DEPTH = 3;
 
     private S3Xml() {
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    static final class Error {
-        @JsonProperty("Code")
-        public String code;
-        @JsonProperty("Message")
-        public String message;
-        @JsonProperty("RequestId")
-        public String requestId;
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    static final class ListBucketResult {
-        @JsonProperty("Contents")
-        @JacksonXmlElementWrapper(useWrapping = false)
-        public List<Contents> contents;
-        @JsonProperty("CommonPrefixes")
-        @JacksonXmlElementWrapper(useWrapping = false)
-        public List<CommonPrefix> commonPrefixes;
-        @JsonProperty("IsTruncated")
-        public boolean isTruncated;
-        @JsonProperty("NextContinuationToken")
-        public String nextContinuationToken;
-        @JsonProperty("EncodingType")
-        public String encodingType;
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    static final class Contents {
-        @JsonProperty("Key")
-        public String key;
-        @JsonProperty("Size")
-        public long size;
-        @JsonProperty("ETag")
-        public String etag;
-        @JsonProperty("LastModified")
-        public String lastModified;
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    static final class CommonPrefix {
-        @JsonProperty("Prefix")
-        public String prefix;
-    }
-
-    /** InitiateMultipartUploadResult. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    static final class Initiated {
-        @JsonProperty("UploadId")
-        public String uploadId;
-    }
-
-    /** CopyObjectResult, CopyPartResult and CompleteMultipartUploadResult: all Ferry needs is the ETag. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    static final class Tagged {
-        @JsonProperty("ETag")
-        public String etag;
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    static final class ListPartsResult {
-        @JsonProperty("Part")
-        @JacksonXmlElementWrapper(useWrapping = false)
-        public List<Part> parts;
-        @JsonProperty("IsTruncated")
-        public boolean isTruncated;
-        @JsonProperty("NextPartNumberMarker")
-        public Integer nextPartNumberMarker;
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    static final class Part {
-        @JsonProperty("PartNumber")
-        public int partNumber;
-        @JsonProperty("ETag")
-        public String etag;
-        @JsonProperty("Size")
-        public long size;
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    static final class ListUploadsResult {
-        @JsonProperty("Upload")
-        @JacksonXmlElementWrapper(useWrapping = false)
-        public List<Upload> uploads;
-        @JsonProperty("IsTruncated")
-        public boolean isTruncated;
-        @JsonProperty("NextKeyMarker")
-        public String nextKeyMarker;
-        @JsonProperty("NextUploadIdMarker")
-        public String nextUploadIdMarker;
-        @JsonProperty("EncodingType")
-        public String encodingType;
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    static final class Upload {
-        @JsonProperty("Key")
-        public String key;
-        @JsonProperty("UploadId")
-        public String uploadId;
+    /** An S3 error document; {@code code} is never null or blank. */
+    record Error(String code, String message, String requestId) {
     }
 
     /** One page of ListParts; {@code nextMarker} is null on the last page. */
@@ -144,58 +50,47 @@ final class S3Xml {
     record UploadsPage(List<MultipartUpload> uploads, String nextKeyMarker, String nextUploadIdMarker) {
     }
 
+    // ---------------------------------------------------------------- documents
+
     /**
      * The error document a 2xx answer may carry instead of its result (S3 does this for copies and
      * CompleteMultipartUpload, which fail after the 200 status line is sent); null for anything else.
      * Only the root element decides: a result that merely contains a {@code Code} element is no error.
      */
     static Error parseEmbeddedError(byte[] body) {
-        byte[] doc = trimLeading(body);
-        return "Error".equals(rootElement(doc)) ? parseError(doc) : null;
+        Element root = readOrNull(body);
+        return root != null && root.name().equals("Error") ? toError(root) : null;
     }
 
-    private static String rootElement(byte[] doc) {
-        try {
-            XMLStreamReader r = XML.getFactory().getXMLInputFactory()
-                    .createXMLStreamReader(new ByteArrayInputStream(doc));
-            try {
-                while (r.hasNext()) {
-                    if (r.next() == XMLStreamConstants.START_ELEMENT) {
-                        return r.getLocalName();
-                    }
-                }
-                return null;
-            } finally {
-                r.close();
-            }
-        } catch (XMLStreamException | RuntimeException notXml) {
+    /** Parses an error document; null when the body is not one. */
+    static Error parseError(byte[] body) {
+        Element root = readOrNull(body);
+        return root == null ? null : toError(root);
+    }
+
+    private static Error toError(Element root) {
+        String code = root.childText("Code");
+        if (code == null || code.isBlank()) {
             return null;
         }
+        return new Error(code.strip(), root.childText("Message"), root.childText("RequestId"));
     }
 
-    /**
-     * S3 keeps a slow CompleteMultipartUpload alive by sending whitespace before the document; an XML
-     * parser refuses anything before the declaration, so it is dropped first.
-     */
-    private static byte[] trimLeading(byte[] body) {
-        int i = 0;
-        while (i < body.length && (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' || body[i] == '\t')) {
-            i++;
-        }
-        return i == 0 ? body : Arrays.copyOfRange(body, i, body.length);
-    }
-
+    /** InitiateMultipartUploadResult: the new upload's id. */
     static String parseUploadId(byte[] body) throws IOException {
-        String id = XML.readValue(trimLeading(body), Initiated.class).uploadId;
+        String id = readResult(body).childText("UploadId");
         if (id == null || id.isBlank()) {
             throw new IOException("the answer has no UploadId");
         }
         return id;
     }
 
-    /** The ETag of a copy or completion result, exactly as sent (with its quotes). */
+    /**
+     * The ETag of a CopyObjectResult, CopyPartResult or CompleteMultipartUploadResult, exactly as sent (with
+     * its quotes).
+     */
     static String parseEtag(byte[] body) throws IOException {
-        String etag = XML.readValue(trimLeading(body), Tagged.class).etag;
+        String etag = readResult(body).childText("ETag");
         if (etag == null || etag.isBlank()) {
             throw new IOException("the answer has no ETag");
         }
@@ -203,44 +98,72 @@ final class S3Xml {
     }
 
     static PartsPage parseParts(byte[] body) throws IOException {
-        ListPartsResult r = XML.readValue(trimLeading(body), ListPartsResult.class);
+        Element result = readResult(body);
         List<UploadedPart> parts = new ArrayList<>();
-        if (r.parts != null) {
-            for (Part p : r.parts) {
-                parts.add(new UploadedPart(p.partNumber, p.etag, p.size));
-            }
+        for (Element p : result.children("Part")) {
+            parts.add(new UploadedPart(p.childInt("PartNumber", 0), p.childText("ETag"), p.childLong("Size", 0)));
         }
-        if (!r.isTruncated) {
+        if (!result.childFlag("IsTruncated")) {
             return new PartsPage(parts, null);
         }
         // S3 always names the next marker; the last part listed is the same thing if a server forgets it
-        Integer next = r.nextPartNumberMarker != null ? r.nextPartNumberMarker
-                : parts.isEmpty() ? null : parts.get(parts.size() - 1).number();
+        Integer marker = result.childInt("NextPartNumberMarker", null);
+        Integer next = marker != null ? marker : parts.isEmpty() ? null : parts.get(parts.size() - 1).number();
         if (next == null) {
-            throw new IOException("the part listing is truncated but says where to go on");
+            throw new IOException("the part listing is truncated but does not say where to go on");
         }
         return new PartsPage(parts, next);
     }
 
     static UploadsPage parseUploads(byte[] body) throws IOException {
-        ListUploadsResult r = XML.readValue(trimLeading(body), ListUploadsResult.class);
-        boolean urlEncoded = "url".equalsIgnoreCase(r.encodingType);
+        Element result = readResult(body);
+        boolean urlEncoded = isUrlEncoded(result);
         List<MultipartUpload> uploads = new ArrayList<>();
-        if (r.uploads != null) {
-            for (Upload u : r.uploads) {
-                if (u.key != null && u.uploadId != null) {
-                    uploads.add(new MultipartUpload(decode(u.key, urlEncoded), u.uploadId));
-                }
+        for (Element u : result.children("Upload")) {
+            String key = u.childText("Key");
+            String uploadId = u.childText("UploadId");
+            if (key != null && uploadId != null) {
+                uploads.add(new MultipartUpload(decode(key, urlEncoded), uploadId));
             }
         }
-        if (!r.isTruncated) {
+        if (!result.childFlag("IsTruncated")) {
             return new UploadsPage(uploads, null, null);
         }
-        if (r.nextKeyMarker == null || r.nextKeyMarker.isEmpty()) {
+        String nextKey = result.childText("NextKeyMarker");
+        if (nextKey == null || nextKey.isEmpty()) {
             throw new IOException("the upload listing is truncated but has no NextKeyMarker");
         }
         // NextKeyMarker is URL-encoded like the keys; it goes back as a plain query value
-        return new UploadsPage(uploads, decode(r.nextKeyMarker, urlEncoded), r.nextUploadIdMarker);
+        return new UploadsPage(uploads, decode(nextKey, urlEncoded), result.childText("NextUploadIdMarker"));
+    }
+
+    /** ListBucketResult (ListObjectsV2). */
+    static ListPage parseList(byte[] body) throws IOException {
+        Element result = readResult(body);
+        boolean urlEncoded = isUrlEncoded(result);
+        List<ObjectSummary> objects = new ArrayList<>();
+        for (Element c : result.children("Contents")) {
+            String key = c.childText("Key");
+            if (key != null) {
+                objects.add(new ObjectSummary(decode(key, urlEncoded), c.childLong("Size", 0), c.childText("ETag"),
+                        parseInstant(c.childText("LastModified"))));
+            }
+        }
+        List<String> prefixes = new ArrayList<>();
+        for (Element p : result.children("CommonPrefixes")) {
+            String prefix = p.childText("Prefix");
+            if (prefix != null) {
+                prefixes.add(decode(prefix, urlEncoded));
+            }
+        }
+        if (!result.childFlag("IsTruncated")) {
+            return new ListPage(objects, prefixes, null);
+        }
+        String next = result.childText("NextContinuationToken");
+        if (next == null || next.isEmpty()) {
+            throw new IOException("listing is truncated but has no continuation token");
+        }
+        return new ListPage(objects, prefixes, next);
     }
 
     /** The CompleteMultipartUpload request body: every part with its quoted ETag, in the order given. */
@@ -260,50 +183,17 @@ final class S3Xml {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
-    /** Touches the mapper so that its classes are loaded and its serializers built. */
+    /** Reads a small namespaced document, so that the JDK's XML reader classes are loaded before they are needed. */
     static void warmUp() {
-        parseError("<Error><Code>Warm</Code></Error>".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String doc = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                + "<Error xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+                + "<Code>Warm</Code><Message>&quot;up&quot;</Message></Error>";
+        parseError(doc.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Parses an error document; null when the body is not one. */
-    static Error parseError(byte[] body) {
-        if (body == null || body.length == 0) {
-            return null;
-        }
-        try {
-            Error e = XML.readValue(body, Error.class);
-            return e != null && e.code != null ? e : null;
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    static ListPage parseList(byte[] body) throws IOException {
-        ListBucketResult r = XML.readValue(body, ListBucketResult.class);
-        boolean urlEncoded = "url".equalsIgnoreCase(r.encodingType);
-        List<ObjectSummary> objects = new ArrayList<>();
-        if (r.contents != null) {
-            for (Contents c : r.contents) {
-                if (c.key == null) {
-                    continue;
-                }
-                objects.add(new ObjectSummary(decode(c.key, urlEncoded), c.size, c.etag, parseInstant(c.lastModified)));
-            }
-        }
-        List<String> prefixes = new ArrayList<>();
-        if (r.commonPrefixes != null) {
-            for (CommonPrefix p : r.commonPrefixes) {
-                if (p.prefix != null) {
-                    prefixes.add(decode(p.prefix, urlEncoded));
-                }
-            }
-        }
-        String next = r.isTruncated && r.nextContinuationToken != null && !r.nextContinuationToken.isEmpty()
-                ? r.nextContinuationToken : null;
-        if (r.isTruncated && next == null) {
-            throw new IOException("listing is truncated but has no continuation token");
-        }
-        return new ListPage(objects, prefixes, next);
+    private static boolean isUrlEncoded(Element result) {
+        String encoding = result.childText("EncodingType");
+        return encoding != null && encoding.strip().equalsIgnoreCase("url");
     }
 
     private static String decode(String s, boolean urlEncoded) {
@@ -315,9 +205,220 @@ final class S3Xml {
             return null;
         }
         try {
-            return Instant.parse(s);
+            return Instant.parse(s.strip());
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /**
+     * An element as read: its local name, its text (a leaf's; "" for an element with children) and its
+     * child elements in document order.
+     */
+    record Element(String name, String text, List<Element> children) {
+
+        /** The first direct child called {@code name}, or null. */
+        Element child(String name) {
+            for (Element c : children) {
+                if (c.name.equals(name)) {
+                    return c;
+                }
+            }
+            return null;
+        }
+
+        /** Every direct child called {@code name}. */
+        List<Element> children(String name) {
+            List<Element> named = new ArrayList<>();
+            for (Element c : children) {
+                if (c.name.equals(name)) {
+                    named.add(c);
+                }
+            }
+            return named;
+        }
+
+        /** The text of the first direct child called {@code name} exactly as sent, or null when there is none. */
+        String childText(String name) {
+            Element c = child(name);
+            return c == null ? null : c.text;
+        }
+
+        /** A numeric child; {@code absent} when it is missing or empty. */
+        long childLong(String name, long absent) throws IOException {
+            String t = childText(name);
+            if (t == null || t.isBlank()) {
+                return absent;
+            }
+            try {
+                return Long.parseLong(t.strip());
+            } catch (NumberFormatException e) {
+                throw new IOException(this.name + "/" + name + " is not a number: '" + shorten(t) + "'");
+            }
+        }
+
+        Integer childInt(String name, Integer absent) throws IOException {
+            String t = childText(name);
+            if (t == null || t.isBlank()) {
+                return absent;
+            }
+            try {
+                return Integer.parseInt(t.strip());
+            } catch (NumberFormatException e) {
+                throw new IOException(this.name + "/" + name + " is not a number: '" + shorten(t) + "'");
+            }
+        }
+
+        /** A true/false child; false when it is missing or empty. */
+        boolean childFlag(String name) throws IOException {
+            String t = childText(name);
+            String v = t == null ? "" : t.strip().toLowerCase(Locale.ROOT);
+            return switch (v) {
+                case "true" -> true;
+                case "false", "" -> false;
+                default -> throw new IOException(this.name + "/" + name + " is neither true nor false: '"
+                        + shorten(t) + "'");
+            };
+        }
+    }
+
+    /** An element still being read. */
+    private static final class Open {
+        final String name;
+        final StringBuilder text = new StringBuilder();
+        final List<Element> children = new ArrayList<>();
+
+        Open(String name) {
+            this.name = name;
+        }
+
+        Element close() {
+            return children.isEmpty() ? new Element(name, text.toString(), List.of())
+                    : new Element(name, "", List.copyOf(children));
+        }
+    }
+
+    /** Reads a result document; an error document in its place is reported as such. */
+    private static Element readResult(byte[] body) throws IOException {
+        Element root = read(body);
+        if (root.name().equals("Error")) {
+            Error e = toError(root);
+            throw new IOException("the server answered with an error document"
+                    + (e == null ? "" : ": " + e.code() + (e.message() == null ? "" : ": " + e.message())));
+        }
+        return root;
+    }
+
+    private static Element readOrNull(byte[] body) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        try {
+            return read(body);
+        } catch (IOException | RuntimeException notXml) {
+            return null;
+        }
+    }
+
+    /**
+     * Reads the document's root element. The reader is the JDK's own ({@code newDefaultFactory}, so no other
+     * StAX implementation on the class path is picked up), without DTDs or external entities: a DOCTYPE is
+     * skipped and any entity it declares is an error rather than a file read or an expansion bomb.
+     */
+    static Element read(byte[] body) throws IOException {
+        XMLStreamReader r;
+        try {
+            r = newFactory().createXMLStreamReader(new ByteArrayInputStream(trimLeading(body)));
+        } catch (XMLStreamException e) {
+            throw notXml(e);
+        }
+        try {
+            return readRoot(r);
+        } catch (XMLStreamException e) {
+            throw notXml(e);
+        } finally {
+            try {
+                r.close();
+            } catch (XMLStreamException ignored) {
+                // nothing is held beyond the byte array
+            }
+        }
+    }
+
+    private static Element readRoot(XMLStreamReader r) throws XMLStreamException, IOException {
+        Deque<Open> open = new ArrayDeque<>();
+        int skipped = 0; // how deep inside an element below MAX_DEPTH the reader is
+        while (r.hasNext()) {
+            switch (r.next()) {
+                case XMLStreamConstants.START_ELEMENT -> {
+                    if (skipped > 0 || open.size() == MAX_DEPTH) {
+                        skipped++;
+                    } else {
+                        open.push(new Open(r.getLocalName()));
+                    }
+                }
+                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
+                    if (skipped == 0 && !open.isEmpty()) {
+                        open.peek().text.append(r.getText());
+                    }
+                }
+                case XMLStreamConstants.END_ELEMENT -> {
+                    if (skipped > 0) {
+                        skipped--;
+                        continue;
+                    }
+                    Element done = open.pop().close();
+                    if (open.isEmpty()) {
+                        return done; // whatever follows the root is not read
+                    }
+                    open.peek().children.add(done);
+                }
+                default -> {
+                    // comments, processing instructions, the DOCTYPE: nothing Ferry reads
+                }
+            }
+        }
+        throw new IOException("the answer holds no XML element");
+    }
+
+    private static XMLInputFactory newFactory() {
+        // a factory per document: the JDK does not promise that one is thread-safe, and one is cheap
+        XMLInputFactory f = XMLInputFactory.newDefaultFactory();
+        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
+        f.setProperty(XMLInputFactory.IS_COALESCING, true);
+        return f;
+    }
+
+    /**
+     * S3 keeps a slow CompleteMultipartUpload alive by sending whitespace before the document; an XML
+     * parser refuses anything before the declaration, so it is dropped first.
+     */
+    private static byte[] trimLeading(byte[] body) {
+        int i = 0;
+        while (i < body.length && (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' || body[i] == '\t')) {
+            i++;
+        }
+        return i == 0 ? body : Arrays.copyOfRange(body, i, body.length);
+    }
+
+    /** The reader's message without its "ParseError at [row,col]" preamble, which the location replaces. */
+    private static IOException notXml(XMLStreamException e) {
+        String message = String.valueOf(e.getMessage());
+        int at = message.indexOf("Message: ");
+        if (at >= 0) {
+            message = message.substring(at + "Message: ".length());
+        }
+        Location where = e.getLocation();
+        String place = where == null ? "" : " at line " + where.getLineNumber() + ", column " + where.getColumnNumber();
+        return new IOException("the answer is not well-formed XML" + place + ": " + message.strip(), e);
+    }
+
+    private static String shorten(String text) {
+        String t = text.strip();
+        return t.length() <= 40 ? t : t.substring(0, 40) + "...";
     }
 }
