@@ -1,6 +1,7 @@
 package dev.ferry.storage;
 
 import java.io.Closeable;
+import java.util.List;
 
 /**
  * What an object store can do for Ferry's engine. Implementations retry transient failures
@@ -20,6 +21,9 @@ public interface ObjectStore extends Closeable {
      */
     RangeBody getRange(ObjectRef ref, long start, long endInclusive, String ifMatch, CancelSignal cancel)
             throws StoreException, java.io.InterruptedIOException;
+
+    /** Every bucket the credentials can see at this endpoint (all pages), in the server's order. */
+    List<BucketSummary> listBuckets(CancelSignal cancel) throws StoreException, java.io.InterruptedIOException;
 
     /** One page of the objects under {@code prefix}; with a delimiter, deeper keys fold into prefixes. */
     ListPage list(String bucket, String prefix, String delimiter, String continuationToken, int maxKeys,

@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
+import dev.ferry.storage.BucketSummary;
 import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.CopyStore;
 import dev.ferry.storage.Etags;
@@ -121,6 +122,27 @@ public final class S3Store implements CopyStore {
             r.close();
             throw e;
         }
+    }
+
+    /**
+     * ListBuckets: GET on the endpoint itself, whatever the addressing style. S3 pages the answer only when
+     * asked to, but a server that pages anyway is followed through its ContinuationToken.
+     */
+    @Override
+    public List<BucketSummary> listBuckets(CancelSignal cancel) throws StoreException, InterruptedIOException {
+        List<BucketSummary> all = new ArrayList<>();
+        String token = null;
+        do {
+            Map<String, String> query = token == null ? Map.of() : Map.of("continuation-token", token);
+            byte[] doc = sendForDocument("ListBuckets", "GET", null, "", query, Map.of(), null, cancel);
+            S3Xml.BucketsPage page = parsed("ListBuckets", () -> S3Xml.parseBuckets(doc));
+            all.addAll(page.buckets());
+            if (page.nextToken() != null && page.nextToken().equals(token)) {
+                throw noProgress("ListBuckets");
+            }
+            token = page.nextToken();
+        } while (token != null);
+        return all;
     }
 
     @Override
@@ -442,11 +464,13 @@ public final class S3Store implements CopyStore {
         }
     }
 
+    /** {@code bucket} is null for a request to the endpoint itself (ListBuckets). */
     private Request buildRequest(String method, String bucket, String key, Map<String, String> query,
                                  Map<String, String> headers, RequestBody body) {
-        boolean pathStyle = config.usesPathStyle(bucket);
+        boolean pathStyle = bucket != null && config.usesPathStyle(bucket);
+        boolean virtualHost = bucket != null && !pathStyle;
         String host = config.endpoint().getHost();
-        if (!pathStyle) {
+        if (virtualHost) {
             host = bucket + "." + host;
         }
         StringBuilder path = new StringBuilder();

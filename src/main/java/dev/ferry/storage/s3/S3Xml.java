@@ -18,6 +18,7 @@ import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
+import dev.ferry.storage.BucketSummary;
 import dev.ferry.storage.CopyStore.MultipartUpload;
 import dev.ferry.storage.CopyStore.UploadedPart;
 import dev.ferry.storage.Etags;
@@ -32,8 +33,11 @@ import dev.ferry.storage.ObjectSummary;
  * the S3 namespace read alike and anything unknown, at any depth, is ignored.
  */
 final class S3Xml {
-    /** Elements deeper than this are skipped unread: the deepest field Ferry reads is ListBucketResult/Contents/Key. */
-    private static final int MAX_DEPTH = 3;
+    /**
+     * Elements deeper than this are skipped unread: the deepest field Ferry reads is
+     * ListAllMyBucketsResult/Buckets/Bucket/Name.
+     */
+    private static final int MAX_DEPTH = 4;
 
     private S3Xml() {
     }
@@ -48,6 +52,10 @@ final class S3Xml {
 
     /** One page of ListMultipartUploads; the markers are null on the last page. */
     record UploadsPage(List<MultipartUpload> uploads, String nextKeyMarker, String nextUploadIdMarker) {
+    }
+
+    /** One page of ListBuckets; {@code nextToken} is null on the last page. */
+    record BucketsPage(List<BucketSummary> buckets, String nextToken) {
     }
 
     // ---------------------------------------------------------------- documents
@@ -164,6 +172,26 @@ final class S3Xml {
             throw new IOException("listing is truncated but has no continuation token");
         }
         return new ListPage(objects, prefixes, next);
+    }
+
+    /**
+     * ListAllMyBucketsResult. S3 pages it only when asked to (max-buckets), but a server that pages anyway
+     * says so with a ContinuationToken.
+     */
+    static BucketsPage parseBuckets(byte[] body) throws IOException {
+        Element result = readResult(body);
+        List<BucketSummary> buckets = new ArrayList<>();
+        Element holder = result.child("Buckets");
+        if (holder != null) {
+            for (Element b : holder.children("Bucket")) {
+                String name = b.childText("Name");
+                if (name != null && !name.isBlank()) {
+                    buckets.add(new BucketSummary(name, parseInstant(b.childText("CreationDate"))));
+                }
+            }
+        }
+        String token = result.childText("ContinuationToken");
+        return new BucketsPage(buckets, token == null || token.isEmpty() ? null : token);
     }
 
     /** The CompleteMultipartUpload request body: every part with its quoted ETag, in the order given. */

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.ferry.storage.BucketSummary;
 import dev.ferry.storage.CopyStore.MultipartUpload;
 import dev.ferry.storage.CopyStore.UploadedPart;
 import dev.ferry.storage.ListPage;
@@ -262,6 +263,40 @@ class S3XmlTest {
         assertThat(body).endsWith("<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
                 + "<Part><PartNumber>1</PartNumber><ETag>\"a\"</ETag></Part>"
                 + "<Part><PartNumber>2</PartNumber><ETag>\"b&amp;c\"</ETag></Part></CompleteMultipartUpload>");
+    }
+
+    // ------------------------------------------------------------------ ListBuckets
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", NS})
+    void listAllMyBuckets(String ns) throws IOException {
+        String xml = DECL + "<ListAllMyBucketsResult" + ns + ">"
+                + "<Owner><ID>bcaf1ffd86f461ca5fb16fd081034f</ID><DisplayName>webfile</DisplayName>"
+                + "<Name>owner-name-must-be-ignored</Name></Owner>"
+                + "<Buckets>"
+                + "<Bucket><Name>amzn-s3-demo-bucket</Name><CreationDate>2019-12-11T23:32:47+00:00</CreationDate>"
+                + "</Bucket>"
+                + "<Bucket><BucketRegion>us-east-1</BucketRegion><Name>amzn-s3-demo-bucket2</Name>"
+                + "<CreationDate>2006-02-03T16:45:09.000Z</CreationDate></Bucket>"
+                + "<Bucket><Name>no-date</Name></Bucket>"
+                + "<Bucket><CreationDate>2006-02-03T16:45:09.000Z</CreationDate></Bucket>"
+                + "</Buckets></ListAllMyBucketsResult>";
+
+        S3Xml.BucketsPage page = S3Xml.parseBuckets(utf8(xml));
+
+        assertThat(page.buckets()).containsExactly(
+                new BucketSummary("amzn-s3-demo-bucket", Instant.parse("2019-12-11T23:32:47Z")),
+                new BucketSummary("amzn-s3-demo-bucket2", Instant.parse("2006-02-03T16:45:09Z")),
+                new BucketSummary("no-date", null));
+        assertThat(page.nextToken()).isNull();
+    }
+
+    @Test
+    void pagedBucketListingNamesItsContinuationToken() throws IOException {
+        String xml = "<ListAllMyBucketsResult" + NS + "><Buckets/><ContinuationToken>next/page=</ContinuationToken>"
+                + "</ListAllMyBucketsResult>";
+
+        assertThat(S3Xml.parseBuckets(utf8(xml))).isEqualTo(new S3Xml.BucketsPage(List.of(), "next/page="));
     }
 
     // ------------------------------------------------------------------ errors
