@@ -212,7 +212,7 @@ final class QueuedTransfer {
             rate = p.rate();
             eta = p.etaSeconds();
         }
-        return new TransferSnapshot(id, spec.kind(), spec.name(), spec.source().toString(), spec.destinationText(),
+        return new TransferSnapshot(id, spec.kind(), spec.name(), "s3://" + spec.source(), spec.destinationText(),
                 checkpoint, s, tot, dn, rate, eta, limit, message, pd, pt);
     }
 

@@ -1,6 +1,7 @@
 package dev.ferry.transfer.queue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -390,6 +391,8 @@ public final class TransferService implements AutoCloseable {
         try {
             CopyStore store = stores.store(t.spec().connectionId());
             if (t.spec() instanceof TransferSpec.Download d) {
+                // a folder download recreates the folder's structure; its subfolders appear as their files start
+                Files.createDirectories(d.destination().getParent());
                 DownloadRequest request = downloadRequest(d, store, t.limit());
                 Download download = new Download(store, request, global, t.listener());
                 if (t.attach(download, request.checkpoint())) {

@@ -78,7 +78,7 @@ public sealed interface TransferSpec permits TransferSpec.Download, TransferSpec
 
         @Override
         public String destinationText() {
-            return destination.toString();
+            return "s3://" + destination;
         }
     }
 

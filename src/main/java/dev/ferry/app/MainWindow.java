@@ -1,0 +1,287 @@
+package dev.ferry.app;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import javafx.beans.binding.BooleanBinding;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Parent;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.Separator;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.DragEvent;
+import javafx.scene.input.Dragboard;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.TransferMode;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.StackPane;
+
+import org.controlsfx.control.StatusBar;
+
+import dev.ferry.app.queue.BandwidthControl;
+import dev.ferry.app.queue.DetailPane;
+import dev.ferry.app.queue.Intake;
+import dev.ferry.app.queue.Links;
+import dev.ferry.app.queue.QueueActions;
+import dev.ferry.app.queue.QueueModel;
+import dev.ferry.app.queue.QueueView;
+import dev.ferry.app.queue.TransferRow;
+import dev.ferry.app.settings.SettingsStore;
+import dev.ferry.app.ui.Dialogs;
+
+/**
+ * The main window's content: a toolbar, the transfer queue over the selected transfer's details, and a status
+ * bar with messages and the global bandwidth slider. Links dropped anywhere on it or pasted with Ctrl+V are
+ * queued as downloads into the default download folder.
+ */
+public final class MainWindow {
+    private final QueueModel model;
+    private final QueueView queue;
+    private final QueueActions actions;
+    private final DetailPane detail;
+    private final BandwidthControl bandwidth;
+    private final Intake intake;
+    private final SettingsStore settings;
+    private final Supplier<String> linkConnection;
+    private final StatusBar statusBar = new StatusBar();
+    private final Label dropHint = new Label();
+    private final BorderPane root = new BorderPane();
+    private Runnable onConnections = () -> { };
+    private Runnable onBrowse = () -> { };
+    private Runnable onSettings = () -> { };
+
+    /**
+     * @param linkConnection the connection id that serves dropped and pasted s3:// links, or null when there is
+     *                       none yet
+     * @param opener         opens a file or folder with the desktop's default application
+     */
+    public MainWindow(QueueModel model, Intake intake, SettingsStore settings, Supplier<String> linkConnection,
+                      Consumer<Path> opener) {
+        this.model = model;
+        this.intake = intake;
+        this.settings = settings;
+        this.linkConnection = linkConnection;
+        statusBar.setId("status-bar");
+        statusBar.setText("Ready");
+        this.actions = new QueueActions(model, root, this::status, opener);
+        this.queue = new QueueView(model, actions);
+        this.detail = new DetailPane(model);
+        this.bandwidth = new BandwidthControl(model, model.service(), settings.get().globalLimit(),
+                limit -> settings.set(settings.get().withGlobalLimit(limit)));
+        statusBar.getRightItems().add(bandwidth.node());
+
+        queue.focusedRow().addListener((o, old, row) -> detail.show(row));
+        model.rows().addListener((javafx.collections.ListChangeListener<TransferRow>) c -> detail.refresh());
+
+        dropHint.setId("drop-hint");
+        dropHint.setVisible(false);
+        dropHint.setMouseTransparent(true);
+        dropHint.setStyle("-fx-background-color: rgba(30,90,160,0.85); -fx-text-fill: white; -fx-padding: 14 22;"
+                + " -fx-background-radius: 8; -fx-font-size: 15px;");
+        StackPane queueArea = new StackPane(queue.table(), dropHint);
+        StackPane.setAlignment(dropHint, Pos.CENTER);
+
+        SplitPane split = new SplitPane(queueArea, detail.node());
+        split.setOrientation(Orientation.VERTICAL);
+        split.setDividerPositions(0.62);
+
+        root.setTop(toolbar());
+        root.setCenter(split);
+        root.setBottom(statusBar);
+        root.setId("main-window");
+        installDrop();
+        root.addEventHandler(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (new KeyCodeCombination(KeyCode.V, KeyCombination.SHORTCUT_DOWN).match(e)) {
+                paste();
+                e.consume();
+            }
+        });
+    }
+
+    public Parent root() {
+        return root;
+    }
+
+    public QueueView queue() {
+        return queue;
+    }
+
+    public BandwidthControl bandwidth() {
+        return bandwidth;
+    }
+
+    public void setOnConnections(Runnable r) {
+        onConnections = r;
+    }
+
+    public void setOnBrowse(Runnable r) {
+        onBrowse = r;
+    }
+
+    public void setOnSettings(Runnable r) {
+        onSettings = r;
+    }
+
+    /** Shows a one-line message in the status bar. */
+    public void status(String text) {
+        statusBar.setText(text);
+    }
+
+    public String statusText() {
+        return statusBar.getText();
+    }
+
+    /** Refreshes what the timer would: for a view that must show the latest state now. */
+    public void refresh() {
+        model.refresh();
+        detail.refresh();
+    }
+
+    private ToolBar toolbar() {
+        Button addLink = button("add-link", "Add links…", "Download s3:// links (or press Ctrl+V to paste them)",
+                this::askLinks);
+        Button connections = button("connections", "Connections…", "Add, edit and test storage connections",
+                () -> onConnections.run());
+        Button browse = button("browse", "Browse…", "Browse a connection's buckets and objects", () -> onBrowse.run());
+        Button pause = selectionButton("pause", "Pause", QueueActions::canPause, () -> actions.pause(queue.selected()));
+        Button resume = selectionButton("resume", "Resume", QueueActions::canResume,
+                () -> actions.resume(queue.selected()));
+        Button cancel = selectionButton("cancel", "Cancel", QueueActions::canCancel,
+                () -> actions.cancel(queue.selected()));
+        Button retry = selectionButton("retry", "Retry", QueueActions::canRetry, () -> actions.retry(queue.selected()));
+        Button remove = selectionButton("remove", "Remove", r -> true, () -> actions.remove(queue.selected()));
+        Button up = selectionButton("move-up", "▲", r -> true, () -> actions.moveUp(queue.selected()));
+        up.setTooltip(new Tooltip("Move up in the queue"));
+        Button down = selectionButton("move-down", "▼", r -> true, () -> actions.moveDown(queue.selected()));
+        down.setTooltip(new Tooltip("Move down in the queue"));
+        Button pauseAll = button("pause-all", "Pause all", "Pause every transfer", actions::pauseAll);
+        Button resumeAll = button("resume-all", "Resume all", "Resume every paused transfer", actions::resumeAll);
+        Button settingsButton = button("settings", "Settings…", "Download folder and concurrent transfers",
+                () -> onSettings.run());
+        return new ToolBar(addLink, connections, browse, new Separator(), pause, resume, cancel, retry, remove,
+                new Separator(), up, down, new Separator(), pauseAll, resumeAll, new Separator(), settingsButton);
+    }
+
+    private static Button button(String id, String text, String tip, Runnable action) {
+        Button b = new Button(text);
+        b.setId(id);
+        b.setTooltip(new Tooltip(tip));
+        b.setOnAction(e -> action.run());
+        return b;
+    }
+
+    private Button selectionButton(String id, String text, Predicate<TransferRow> enabledFor, Runnable action) {
+        Button b = new Button(text);
+        b.setId(id);
+        b.setOnAction(e -> action.run());
+        BooleanBinding off = queue.noneSelected(enabledFor);
+        b.disableProperty().bind(off);
+        return b;
+    }
+
+    // ---- links: drop, paste, type -------------------------------------------------------------------------
+
+    private void askLinks() {
+        Dialogs.ask(root, "Add links", "s3:// links, one per line or separated by spaces:", "")
+                .ifPresent(text -> take(text.replaceAll("\\s+", "\n")));
+    }
+
+    private void paste() {
+        Clipboard cb = Clipboard.getSystemClipboard();
+        String text = cb.hasUrl() ? cb.getUrl() : cb.hasString() ? cb.getString() : null;
+        if (text == null) {
+            status("The clipboard holds no links");
+            return;
+        }
+        take(text);
+    }
+
+    /** Queues the links in {@code text}; says what happened, or why nothing did. */
+    public void take(String text) {
+        Links.Parsed parsed = Links.parse(text);
+        if (parsed.isEmpty()) {
+            status(parsed.problems().isEmpty() ? "No links found" : "Not taken: " + parsed.problems().get(0));
+            return;
+        }
+        String connection = linkConnection.get();
+        if (connection == null) {
+            status("Add a connection first (Connections…): it tells Ferry where s3:// links live");
+            return;
+        }
+        Path folder = Path.of(settings.get().downloadFolder());
+        status(parsed.summary() + "…");
+        intake.download(connection, parsed.objects(), parsed.folders(), folder, message -> {
+            if (javafx.application.Platform.isFxApplicationThread()) {
+                status(message);
+                model.refresh();
+            } else {
+                javafx.application.Platform.runLater(() -> {
+                    status(message);
+                    model.refresh();
+                });
+            }
+        });
+    }
+
+    private void installDrop() {
+        root.addEventHandler(DragEvent.DRAG_OVER, e -> {
+            Dragboard db = e.getDragboard();
+            if (db.hasContent(QueueView.ROWS)) {
+                return; // a row being reordered: the rows handle it
+            }
+            Links.Parsed parsed = Links.parse(droppedText(db));
+            if (!parsed.isEmpty()) {
+                e.acceptTransferModes(TransferMode.COPY, TransferMode.LINK);
+                hint(parsed.summary() + " into " + settings.get().downloadFolder());
+            } else {
+                hint(db.hasFiles() ? "Local files cannot be queued: drop s3:// links"
+                        : parsed.problems().isEmpty() ? "Nothing to download here" : parsed.problems().get(0));
+            }
+            e.consume();
+        });
+        root.addEventHandler(DragEvent.DRAG_EXITED, e -> dropHint.setVisible(false));
+        root.addEventHandler(DragEvent.DRAG_DROPPED, e -> {
+            Dragboard db = e.getDragboard();
+            if (db.hasContent(QueueView.ROWS)) {
+                return;
+            }
+            dropHint.setVisible(false);
+            String text = droppedText(db);
+            take(text);
+            e.setDropCompleted(!Links.parse(text).isEmpty());
+            e.consume();
+        });
+    }
+
+    private void hint(String text) {
+        dropHint.setText(text);
+        dropHint.setVisible(true);
+    }
+
+    static String droppedText(Dragboard db) {
+        StringBuilder text = new StringBuilder();
+        if (db.hasUrl()) {
+            text.append(db.getUrl()).append('\n');
+        }
+        if (db.hasString()) {
+            text.append(db.getString()).append('\n');
+        }
+        if (db.hasFiles()) {
+            List<java.io.File> files = db.getFiles();
+            for (java.io.File f : files) {
+                text.append(f.toPath()).append('\n');
+            }
+        }
+        return text.toString();
+    }
+}

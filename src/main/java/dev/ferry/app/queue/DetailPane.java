@@ -1,0 +1,146 @@
+package dev.ferry.app.queue;
+
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.geometry.Insets;
+import javafx.scene.Node;
+import javafx.scene.chart.LineChart;
+import javafx.scene.chart.NumberAxis;
+import javafx.scene.chart.XYChart;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+
+import dev.ferry.transfer.queue.LogEntry;
+import dev.ferry.transfer.queue.TransferService;
+import dev.ferry.transfer.queue.TransferSnapshot;
+
+/**
+ * The selected transfer in detail: where from and to, its checkpoint, a part map, its speed over the last
+ * minute and its event log (part events, retries and their reasons, resume decisions).
+ */
+public final class DetailPane {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    private final QueueModel model;
+    private final TransferService service;
+    private final Label source = value("detail-source");
+    private final Label destination = value("detail-destination");
+    private final Label checkpoint = value("detail-checkpoint");
+    private final Label parts = value("detail-parts");
+    private final PartMap partMap = new PartMap();
+    private final XYChart.Series<Number, Number> speed = new XYChart.Series<>();
+    private final ObservableList<LogEntry> log = FXCollections.observableArrayList();
+    private final ListView<LogEntry> logView = new ListView<>(log);
+    private final TabPane root;
+    private TransferRow shown;
+
+    public DetailPane(QueueModel model) {
+        this.model = model;
+        this.service = model.service();
+        GridPane facts = new GridPane();
+        facts.setHgap(10);
+        facts.setVgap(4);
+        facts.setPadding(new Insets(8));
+        ColumnConstraints labels = new ColumnConstraints();
+        ColumnConstraints values = new ColumnConstraints();
+        values.setHgrow(Priority.ALWAYS);
+        facts.getColumnConstraints().addAll(labels, values);
+        facts.addRow(0, new Label("Source"), source);
+        facts.addRow(1, new Label("Destination"), destination);
+        facts.addRow(2, new Label("Checkpoint"), checkpoint);
+        facts.addRow(3, new Label("Parts"), parts);
+        VBox overview = new VBox(6, facts, partMap.node());
+        overview.setPadding(new Insets(0, 8, 8, 8));
+
+        NumberAxis x = new NumberAxis(-QueueModel.HISTORY_SECONDS, 0, 10);
+        x.setLabel("seconds");
+        NumberAxis y = new NumberAxis();
+        y.setLabel("MiB/s");
+        LineChart<Number, Number> chart = new LineChart<>(x, y);
+        chart.setId("speed-chart");
+        chart.setAnimated(false);
+        chart.setCreateSymbols(false);
+        chart.setLegendVisible(false);
+        chart.getData().add(speed);
+
+        logView.setId("event-log");
+        logView.setCellFactory(v -> new ListCell<>() {
+            @Override
+            protected void updateItem(LogEntry e, boolean empty) {
+                super.updateItem(e, empty);
+                setText(empty || e == null ? null : TIME.format(e.time()) + "  " + e.text());
+                setStyle(!empty && e != null && e.problem() ? "-fx-text-fill: #b3261e;" : "");
+            }
+        });
+
+        root = new TabPane(new Tab("Overview", overview), new Tab("Speed", chart), new Tab("Events", logView));
+        root.setId("detail-pane");
+        root.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        show(null);
+    }
+
+    public Node node() {
+        return root;
+    }
+
+    /** Shows a transfer (null: none). */
+    public void show(TransferRow row) {
+        shown = row;
+        refresh();
+    }
+
+    /** Re-reads the shown transfer; called on the model's tick. */
+    public void refresh() {
+        if (shown == null || model.row(shown.id()) == null) {
+            source.setText("Select a transfer to see its details");
+            destination.setText("");
+            checkpoint.setText("");
+            parts.setText("");
+            partMap.show(List.of());
+            speed.getData().clear();
+            log.clear();
+            return;
+        }
+        TransferSnapshot s = shown.snapshot();
+        source.setText(s.source());
+        destination.setText(s.destination());
+        checkpoint.setText(s.checkpoint() == null ? "(not started yet)" : s.checkpoint().toString());
+        parts.setText(s.partsTotal() == 0 ? "" : s.partsDone() + " of " + s.partsTotal() + " done");
+        partMap.show(service.parts(s.id()));
+        showSpeed(model.history(s.id()));
+        List<LogEntry> entries = service.log(s.id());
+        if (!entries.equals(log)) {
+            log.setAll(entries);
+            if (!entries.isEmpty()) {
+                logView.scrollTo(entries.size() - 1); // the newest event is what a person looks for
+            }
+        }
+    }
+
+    private void showSpeed(List<Long> samples) {
+        ObservableList<XYChart.Data<Number, Number>> points = FXCollections.observableArrayList();
+        int n = samples.size();
+        for (int i = 0; i < n; i++) {
+            points.add(new XYChart.Data<>(i - n + 1, samples.get(i) / (1024.0 * 1024.0)));
+        }
+        speed.getData().setAll(points);
+    }
+
+    private static Label value(String id) {
+        Label l = new Label();
+        l.setId(id);
+        l.setWrapText(true);
+        return l;
+    }
+}

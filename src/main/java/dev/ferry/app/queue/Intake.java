@@ -1,0 +1,126 @@
+package dev.ferry.app.queue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+import dev.ferry.storage.CancelSignal;
+import dev.ferry.storage.ObjectRef;
+import dev.ferry.storage.ObjectSummary;
+import dev.ferry.transfer.queue.StoreResolver;
+import dev.ferry.transfer.queue.TransferService;
+import dev.ferry.transfer.queue.TransferSnapshot;
+import dev.ferry.transfer.queue.TransferSpec;
+
+/**
+ * Turns what a person hands over (links, objects, folders) into queued downloads: objects at once, folders
+ * after listing them in the background, each into a safe, free file under the chosen folder (a folder's structure
+ * is recreated below it). Reports what it did, or why not, as one message per request.
+ */
+public final class Intake {
+    private final TransferService service;
+    private final StoreResolver stores;
+    private final Executor background;
+
+    public Intake(TransferService service, StoreResolver stores, Executor background) {
+        this.service = service;
+        this.stores = stores;
+        this.background = background;
+    }
+
+    /**
+     * Queues downloads of {@code objects} and {@code folders} (keys ending in '/', or empty for a whole bucket)
+     * from connection {@code connectionId} into {@code folder}. {@code report} receives one summary (on the
+     * background thread when folders are listed, else on the caller's).
+     */
+    public void download(String connectionId, List<ObjectRef> objects, List<ObjectRef> folders, Path folder,
+                         Consumer<String> report) {
+        Destinations destinations = new Destinations(queuedDestinations());
+        int queued = 0;
+        List<String> problems = new ArrayList<>();
+        for (ObjectRef o : objects) {
+            queued += queue(connectionId, o, folder, o.fileName(), destinations, problems);
+        }
+        if (folders.isEmpty()) {
+            report.accept(summary(queued, problems));
+            return;
+        }
+        int direct = queued;
+        background.execute(() -> {
+            int total = direct;
+            for (ObjectRef f : folders) {
+                total += queueFolder(connectionId, f, folder, destinations, problems);
+            }
+            report.accept(summary(total, problems));
+        });
+    }
+
+    private int queueFolder(String connectionId, ObjectRef prefix, Path folder, Destinations destinations,
+                            List<String> problems) {
+        List<ObjectSummary> listed;
+        try {
+            listed = FolderListing.objects(stores.store(connectionId), prefix.bucket(), prefix.key(),
+                    new CancelSignal());
+        } catch (IOException | RuntimeException e) {
+            problems.add("s3://" + prefix.bucket() + "/" + prefix.key() + ": " + e.getMessage());
+            return 0;
+        }
+        if (listed.isEmpty()) {
+            problems.add("s3://" + prefix.bucket() + "/" + prefix.key() + " holds no objects");
+            return 0;
+        }
+        // the folder itself is recreated: s3://b/photos/2024/a.jpg from "photos/" lands in <folder>/photos/2024/a.jpg
+        String parent = parentOf(prefix.key());
+        int n = 0;
+        for (ObjectSummary o : listed) {
+            n += queue(connectionId, ObjectRef.of(prefix.bucket(), o.key()), folder,
+                    o.key().substring(parent.length()), destinations, problems);
+        }
+        return n;
+    }
+
+    /** "a/b/" -> "a/"; "b/" -> ""; "" -> "". */
+    static String parentOf(String prefix) {
+        String trimmed = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        int slash = trimmed.lastIndexOf('/');
+        return slash < 0 ? "" : trimmed.substring(0, slash + 1);
+    }
+
+    private int queue(String connectionId, ObjectRef ref, Path folder, String relative, Destinations destinations,
+                      List<String> problems) {
+        try {
+            Path file = destinations.pick(folder, relative);
+            if (file == null) {
+                problems.add(ref + ": names no file");
+                return 0;
+            }
+            service.add(TransferSpec.Download.of(connectionId, ref, file));
+            return 1;
+        } catch (RuntimeException e) {
+            problems.add(ref + ": " + e.getMessage());
+            return 0;
+        }
+    }
+
+    private List<Path> queuedDestinations() {
+        List<Path> out = new ArrayList<>();
+        for (TransferSnapshot s : service.snapshot()) {
+            if (s.kind() == TransferSpec.Kind.DOWNLOAD) {
+                out.add(Path.of(s.destination()));
+            }
+        }
+        return out;
+    }
+
+    static String summary(int queued, List<String> problems) {
+        String text = queued == 0 ? "Nothing was queued" : "Queued " + queued + (queued == 1 ? " download" : " downloads");
+        if (problems.isEmpty()) {
+            return text;
+        }
+        return text + "; " + problems.size() + (problems.size() == 1 ? " problem: " : " problems, the first: ")
+                + problems.get(0);
+    }
+}

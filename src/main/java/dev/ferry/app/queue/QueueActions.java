@@ -1,0 +1,229 @@
+package dev.ferry.app.queue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+import javafx.scene.Node;
+
+import dev.ferry.app.ui.Dialogs;
+import dev.ferry.cli.Sizes;
+import dev.ferry.transfer.TransferState;
+import dev.ferry.transfer.queue.TransferService;
+import dev.ferry.transfer.queue.TransferSnapshot;
+import dev.ferry.transfer.queue.TransferSpec;
+
+/**
+ * What a person can do to selected transfers, shared by the toolbar, the context menu and the keyboard. Asks
+ * before anything that deletes data; reports through {@code status}.
+ */
+public final class QueueActions {
+    private final TransferService service;
+    private final QueueModel model;
+    private final Node owner;
+    private final Consumer<String> status;
+    private final Consumer<Path> opener;
+
+    /**
+     * @param owner  the node dialogs belong to
+     * @param status shows a one-line message to the person
+     * @param opener opens a file or folder with the desktop's default application
+     */
+    public QueueActions(QueueModel model, Node owner, Consumer<String> status, Consumer<Path> opener) {
+        this.service = model.service();
+        this.model = model;
+        this.owner = owner;
+        this.status = status;
+        this.opener = opener;
+    }
+
+    public static boolean canPause(TransferRow r) {
+        return r.state() == TransferState.QUEUED || isActive(r.state());
+    }
+
+    public static boolean canResume(TransferRow r) {
+        return r.state() == TransferState.PAUSED || r.state() == TransferState.FAILED;
+    }
+
+    public static boolean canRetry(TransferRow r) {
+        return r.state() == TransferState.FAILED || r.state() == TransferState.CANCELLED;
+    }
+
+    public static boolean canCancel(TransferRow r) {
+        return r.state() != TransferState.COMPLETED && r.state() != TransferState.CANCELLED;
+    }
+
+    public static boolean canOpen(TransferRow r) {
+        return r.state() == TransferState.COMPLETED && r.snapshot().kind() == TransferSpec.Kind.DOWNLOAD;
+    }
+
+    static boolean isActive(TransferState s) {
+        return s == TransferState.CONNECTING || s == TransferState.TRANSFERRING || s == TransferState.VERIFYING;
+    }
+
+    public void pause(List<TransferRow> rows) {
+        each(rows, QueueActions::canPause, r -> service.pause(r.id()));
+        model.refresh();
+    }
+
+    public void resume(List<TransferRow> rows) {
+        each(rows, QueueActions::canResume, r -> service.resume(r.id()));
+        model.refresh();
+    }
+
+    /** Space: pauses what runs or waits; when nothing selected does, resumes. */
+    public void togglePause(List<TransferRow> rows) {
+        if (rows.stream().anyMatch(QueueActions::canPause)) {
+            pause(rows);
+        } else {
+            resume(rows);
+        }
+    }
+
+    public void retry(List<TransferRow> rows) {
+        each(rows, QueueActions::canRetry, r -> service.retry(r.id()));
+        model.refresh();
+    }
+
+    public void cancel(List<TransferRow> rows) {
+        List<TransferRow> chosen = rows.stream().filter(QueueActions::canCancel).toList();
+        if (chosen.isEmpty()) {
+            return;
+        }
+        String what = chosen.size() == 1 ? "\"" + chosen.get(0).nameProperty().get() + "\"" : chosen.size() + " transfers";
+        if (!Dialogs.confirm(owner, "Cancel " + what + "?",
+                "What was transferred so far is deleted: partial downloads are removed and copies' multipart "
+                        + "uploads are aborted. Retry starts over.", "Cancel transfer")) {
+            return;
+        }
+        chosen.forEach(r -> service.cancel(r.id()));
+        model.refresh();
+        status.accept("Cancelled " + what);
+    }
+
+    public void remove(List<TransferRow> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<TransferRow> unfinished = rows.stream().filter(QueueActions::canCancel).toList();
+        if (!unfinished.isEmpty() && !Dialogs.confirm(owner, "Remove unfinished transfers?",
+                unfinished.size() + (unfinished.size() == 1 ? " transfer has" : " transfers have")
+                        + " not completed. Removing stops them and deletes their partial data.", "Remove")) {
+            return;
+        }
+        List<TransferRow> copy = new ArrayList<>(rows);
+        copy.forEach(r -> service.remove(r.id()));
+        model.refresh();
+        status.accept("Removed " + copy.size() + (copy.size() == 1 ? " transfer" : " transfers") + " from the list");
+    }
+
+    public void moveUp(List<TransferRow> rows) {
+        sorted(rows, false).forEach(r -> service.move(r.id(), Math.max(0, service.indexOf(r.id()) - 1)));
+        model.refresh();
+    }
+
+    public void moveDown(List<TransferRow> rows) {
+        sorted(rows, true).forEach(r -> service.move(r.id(), service.indexOf(r.id()) + 1));
+        model.refresh();
+    }
+
+    public void moveToTop(List<TransferRow> rows) {
+        List<TransferRow> s = sorted(rows, true);
+        s.forEach(r -> service.move(r.id(), 0));
+        model.refresh();
+    }
+
+    public void moveToBottom(List<TransferRow> rows) {
+        sorted(rows, false).forEach(r -> service.move(r.id(), Integer.MAX_VALUE));
+        model.refresh();
+    }
+
+    /** Moves the dragged transfers to where they were dropped, keeping their order. */
+    public void moveTo(List<Long> ids, int index) {
+        int target = index;
+        for (long id : ids) {
+            int from = service.indexOf(id);
+            if (from >= 0 && from < target) {
+                target--;
+            }
+        }
+        for (long id : ids) {
+            service.move(id, target++);
+        }
+        model.refresh();
+    }
+
+    public void pauseAll() {
+        service.pauseAll();
+        model.refresh();
+    }
+
+    public void resumeAll() {
+        service.resumeAll();
+        model.refresh();
+    }
+
+    /** Asks for and sets the selected transfers' own speed limit. */
+    public void askLimit(List<TransferRow> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        long current = rows.get(0).limitProperty().get();
+        String initial = current > 0 ? Sizes.format(current) + "/s" : "";
+        Dialogs.ask(owner, "Speed limit",
+                "Limit for " + (rows.size() == 1 ? rows.get(0).nameProperty().get() : rows.size() + " transfers")
+                        + " (e.g. 500 KiB/s or 2 MiB/s; empty for none):", initial)
+                .ifPresent(text -> setLimit(rows, text));
+    }
+
+    /** Sets the limit from a person's text; a bad value gets a message, never an exception. */
+    public boolean setLimit(List<TransferRow> rows, String text) {
+        long limit;
+        try {
+            limit = text == null || text.isBlank() || text.strip().equalsIgnoreCase("none") ? 0
+                    : Sizes.parseRate(text.strip());
+        } catch (RuntimeException e) {
+            status.accept("Not a speed: '" + text.strip() + "' (try 500 KiB/s or 2 MiB/s)");
+            return false;
+        }
+        rows.forEach(r -> service.setLimit(r.id(), limit));
+        model.refresh();
+        boolean copies = rows.stream().anyMatch(r -> r.snapshot().kind() == TransferSpec.Kind.COPY);
+        status.accept("Speed limit " + Formats.limit(limit)
+                + (copies ? " (server-side copies are not slowed by limits)" : ""));
+        return true;
+    }
+
+    public void openFile(TransferRow row) {
+        destinationOf(row).filter(Files::exists).ifPresentOrElse(opener,
+                () -> status.accept("The file is no longer there"));
+    }
+
+    public void showInFolder(TransferRow row) {
+        destinationOf(row).map(Path::getParent).filter(Files::isDirectory).ifPresentOrElse(opener,
+                () -> status.accept("The folder is no longer there"));
+    }
+
+    private static java.util.Optional<Path> destinationOf(TransferRow row) {
+        TransferSnapshot s = row.snapshot();
+        return s.kind() == TransferSpec.Kind.DOWNLOAD ? java.util.Optional.of(Path.of(s.destination()))
+                : java.util.Optional.empty();
+    }
+
+    private List<TransferRow> sorted(List<TransferRow> rows, boolean descending) {
+        Comparator<TransferRow> byIndex = Comparator.comparingInt(r -> service.indexOf(r.id()));
+        return new ArrayList<>(rows).stream().sorted(descending ? byIndex.reversed() : byIndex).toList();
+    }
+
+    private static void each(List<TransferRow> rows, Predicate<TransferRow> when, Consumer<TransferRow> action) {
+        for (TransferRow r : new ArrayList<>(rows)) {
+            if (when.test(r)) {
+                action.accept(r);
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.ferry.app.settings;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+import dev.ferry.transfer.queue.TransferService;
+
+/**
+ * What a person sets once and expects to find again: where downloads go, how many transfers run at once, the
+ * global bandwidth limit and the connection that serves dropped {@code s3://} links.
+ *
+ * @param downloadFolder    absolute path of the default download folder
+ * @param maxConcurrent     transfers running at once
+ * @param globalLimit       bytes per second over all transfers, 0 for unlimited
+ * @param defaultConnection id of the connection for dropped and pasted links, or null
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record AppSettings(int version, String downloadFolder, int maxConcurrent, long globalLimit,
+                          String defaultConnection) {
+    public static final int VERSION = 1;
+
+    public AppSettings {
+        if (maxConcurrent < 1 || maxConcurrent > TransferService.MAX_CONCURRENT_LIMIT) {
+            maxConcurrent = TransferService.DEFAULT_MAX_CONCURRENT;
+        }
+        if (globalLimit < 0) {
+            globalLimit = 0;
+        }
+    }
+
+    public static AppSettings defaults() {
+        return new AppSettings(VERSION, DownloadsFolder.find().toString(), TransferService.DEFAULT_MAX_CONCURRENT, 0,
+                null);
+    }
+
+    public AppSettings withDownloadFolder(String v) {
+        return new AppSettings(version, v, maxConcurrent, globalLimit, defaultConnection);
+    }
+
+    public AppSettings withMaxConcurrent(int v) {
+        return new AppSettings(version, downloadFolder, v, globalLimit, defaultConnection);
+    }
+
+    public AppSettings withGlobalLimit(long v) {
+        return new AppSettings(version, downloadFolder, maxConcurrent, v, defaultConnection);
+    }
+
+    public AppSettings withDefaultConnection(String v) {
+        return new AppSettings(version, downloadFolder, maxConcurrent, globalLimit, v);
+    }
+}

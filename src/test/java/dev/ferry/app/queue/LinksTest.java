@@ -1,0 +1,45 @@
+package dev.ferry.app.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import dev.ferry.storage.ObjectRef;
+
+class LinksTest {
+    @Test
+    void readsObjectsAndFoldersFromAUriListSkippingCommentsBlanksAndRepeats() {
+        Links.Parsed p = Links.parse("# dragged from a browser\r\ns3://b/a/file.iso\r\n\r\n  s3://b/dir/  \n"
+                + "s3://b/a/file.iso\nS3://other/x y.txt\n");
+        assertThat(p.objects()).containsExactly(ObjectRef.of("b", "a/file.iso"), ObjectRef.of("other", "x y.txt"));
+        assertThat(p.folders()).containsExactly(ObjectRef.of("b", "dir/"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.summary()).isEqualTo("Download 2 objects and folder dir/");
+    }
+
+    @Test
+    void aWholeBucketIsAFolder() {
+        assertThat(Links.parse("s3://bucket").folders()).containsExactly(ObjectRef.of("bucket", ""));
+        assertThat(Links.parse("s3://bucket/").folders()).containsExactly(ObjectRef.of("bucket", ""));
+    }
+
+    @Test
+    void saysWhySomethingIsNotTaken() {
+        Links.Parsed p = Links.parse("https://example.com/a.iso\nnot a link\ns3:///key\ns3://bad bucket/k");
+        assertThat(p.isEmpty()).isTrue();
+        assertThat(p.problems()).containsExactly(
+                "https://example.com/a.iso: only s3:// links can be downloaded in this version",
+                "not a link: not a link (expected s3://bucket/key)",
+                "s3:///key: no valid bucket name",
+                "s3://bad bucket/k: no valid bucket name");
+        assertThat(p.summary()).isEqualTo(p.problems().get(0));
+        assertThat(Links.parse(null).isEmpty()).isTrue();
+        assertThat(Links.parse("").summary()).isEqualTo("Nothing to download");
+    }
+
+    @Test
+    void oneObjectIsNamedAndProblemsAreCounted() {
+        Links.Parsed p = Links.parse("s3://b/k/report.pdf\nftp://x");
+        assertThat(p.summary()).isEqualTo("Download report.pdf (1 not taken)");
+    }
+}
