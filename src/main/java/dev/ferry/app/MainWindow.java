@@ -32,6 +32,7 @@ import dev.ferry.app.queue.BandwidthControl;
 import dev.ferry.app.queue.DetailPane;
 import dev.ferry.app.queue.Intake;
 import dev.ferry.app.queue.Links;
+import dev.ferry.app.queue.ObjectDrag;
 import dev.ferry.app.queue.QueueActions;
 import dev.ferry.app.queue.QueueModel;
 import dev.ferry.app.queue.QueueView;
@@ -156,7 +157,7 @@ public final class MainWindow {
         Button pause = selectionButton("pause", "Pause", QueueActions::canPause, () -> actions.pause(queue.selected()));
         Button resume = selectionButton("resume", "Resume", QueueActions::canResume,
                 () -> actions.resume(queue.selected()));
-        Button cancel = selectionButton("cancel", "Cancel", QueueActions::canCancel,
+        Button cancel = selectionButton("cancel-transfer", "Cancel", QueueActions::canCancel,
                 () -> actions.cancel(queue.selected()));
         Button retry = selectionButton("retry", "Retry", QueueActions::canRetry, () -> actions.retry(queue.selected()));
         Button remove = selectionButton("remove", "Remove", r -> true, () -> actions.remove(queue.selected()));
@@ -220,17 +221,27 @@ public final class MainWindow {
         }
         Path folder = Path.of(settings.get().downloadFolder());
         status(parsed.summary() + "…");
-        intake.download(connection, parsed.objects(), parsed.folders(), folder, message -> {
-            if (javafx.application.Platform.isFxApplicationThread()) {
+        intake.download(connection, parsed.objects(), parsed.folders(), folder, this::report);
+    }
+
+    /** Queues objects and folders of a connection (from the browser) into the default download folder. */
+    public void download(ObjectDrag drag) {
+        Links.Parsed what = new Links.Parsed(drag.objects(), drag.folders(), List.of());
+        status(what.summary() + "…");
+        intake.download(drag.connectionId(), drag.objects(), drag.folders(),
+                Path.of(settings.get().downloadFolder()), this::report);
+    }
+
+    private void report(String message) {
+        if (javafx.application.Platform.isFxApplicationThread()) {
+            status(message);
+            model.refresh();
+        } else {
+            javafx.application.Platform.runLater(() -> {
                 status(message);
                 model.refresh();
-            } else {
-                javafx.application.Platform.runLater(() -> {
-                    status(message);
-                    model.refresh();
-                });
-            }
-        });
+            });
+        }
     }
 
     private void installDrop() {
@@ -238,6 +249,14 @@ public final class MainWindow {
             Dragboard db = e.getDragboard();
             if (db.hasContent(QueueView.ROWS)) {
                 return; // a row being reordered: the rows handle it
+            }
+            var objects = ObjectDrag.decode(db.getContent(ObjectDrag.FORMAT));
+            if (objects.isPresent()) {
+                e.acceptTransferModes(TransferMode.COPY, TransferMode.LINK);
+                hint(new Links.Parsed(objects.get().objects(), objects.get().folders(), List.of()).summary()
+                        + " into " + settings.get().downloadFolder());
+                e.consume();
+                return;
             }
             Links.Parsed parsed = Links.parse(droppedText(db));
             if (!parsed.isEmpty()) {
@@ -256,6 +275,13 @@ public final class MainWindow {
                 return;
             }
             dropHint.setVisible(false);
+            var objects = ObjectDrag.decode(db.getContent(ObjectDrag.FORMAT));
+            if (objects.isPresent()) {
+                download(objects.get());
+                e.setDropCompleted(true);
+                e.consume();
+                return;
+            }
             String text = droppedText(db);
             take(text);
             e.setDropCompleted(!Links.parse(text).isEmpty());

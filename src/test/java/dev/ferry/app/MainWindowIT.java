@@ -245,10 +245,10 @@ class MainWindowIT {
         robot.type(KeyCode.SPACE);
         await("paused", () -> only().state() == TransferState.PAUSED);
 
-        robot.clickOn("#cancel");
+        robot.clickOn("#cancel-transfer");
         robot.clickOn("Keep"); // the question, declined
         assertThat(only().state()).isEqualTo(TransferState.PAUSED);
-        robot.clickOn("#cancel");
+        robot.clickOn("#cancel-transfer");
         robot.clickOn("Cancel transfer");
         await("cancelled", () -> only().state() == TransferState.CANCELLED);
         await("partial deleted", () -> !Files.exists(DownloadRequest.tempFileFor(downloads.resolve("c.bin"))));

@@ -58,6 +58,57 @@ public final class Intake {
         });
     }
 
+    /**
+     * Queues server-side copies of {@code objects} and {@code folders} to {@code destinationPrefix} (empty, or
+     * ending in '/') in {@code destinationBucket} on the same connection; folders keep their structure below it.
+     */
+    public void copy(String connectionId, List<ObjectRef> objects, List<ObjectRef> folders, String destinationBucket,
+                     String destinationPrefix, Consumer<String> report) {
+        String prefix = destinationPrefix == null || destinationPrefix.isEmpty() || destinationPrefix.endsWith("/")
+                ? (destinationPrefix == null ? "" : destinationPrefix) : destinationPrefix + "/";
+        List<String> problems = new ArrayList<>();
+        int queued = 0;
+        for (ObjectRef o : objects) {
+            queued += queueCopy(connectionId, o, ObjectRef.of(destinationBucket, prefix + o.fileName()), problems);
+        }
+        if (folders.isEmpty()) {
+            report.accept(copySummary(queued, problems));
+            return;
+        }
+        int direct = queued;
+        background.execute(() -> {
+            int total = direct;
+            for (ObjectRef f : folders) {
+                List<ObjectSummary> listed;
+                try {
+                    listed = FolderListing.objects(stores.store(connectionId), f.bucket(), f.key(), new CancelSignal());
+                } catch (IOException | RuntimeException e) {
+                    problems.add("s3://" + f.bucket() + "/" + f.key() + ": " + e.getMessage());
+                    continue;
+                }
+                String parent = parentOf(f.key());
+                for (ObjectSummary o : listed) {
+                    total += queueCopy(connectionId, ObjectRef.of(f.bucket(), o.key()),
+                            ObjectRef.of(destinationBucket, prefix + o.key().substring(parent.length())), problems);
+                }
+            }
+            report.accept(copySummary(total, problems));
+        });
+    }
+
+    private int queueCopy(String connectionId, ObjectRef from, ObjectRef to, List<String> problems) {
+        if (from.bucket().equals(to.bucket()) && from.key().equals(to.key())) {
+            problems.add("s3://" + from + " would be copied onto itself");
+            return 0;
+        }
+        service.add(TransferSpec.Copy.of(connectionId, from, to));
+        return 1;
+    }
+
+    static String copySummary(int queued, List<String> problems) {
+        return summary(queued, problems).replace("download", "copy").replace("copys", "copies");
+    }
+
     private int queueFolder(String connectionId, ObjectRef prefix, Path folder, Destinations destinations,
                             List<String> problems) {
         List<ObjectSummary> listed;

@@ -1,0 +1,124 @@
+package dev.ferry.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.ferry.app.queue.Intake;
+import dev.ferry.app.queue.QueueModel;
+import dev.ferry.app.settings.SettingsStore;
+import dev.ferry.profiles.AwsProfileImport;
+import dev.ferry.profiles.ConnectionProfile;
+import dev.ferry.profiles.ProfileConnector;
+import dev.ferry.profiles.ProfileStore;
+import dev.ferry.profiles.SecretStores;
+import dev.ferry.transfer.queue.TransferService;
+
+/**
+ * Everything the app runs on, built from one Ferry data folder: settings, connection profiles and their stores,
+ * the transfer queue, and one pool for background work (listings, connection tests). Closed when the app ends.
+ */
+public final class AppContext implements AutoCloseable {
+    private final Path home;
+    private final SettingsStore settings;
+    private final ConnectionStores stores;
+    private final TransferService service;
+    private final ExecutorService background;
+    private final QueueModel model;
+    private final Intake intake;
+
+    private AppContext(Path home, SettingsStore settings, ConnectionStores stores, TransferService service) {
+        this.home = home;
+        this.settings = settings;
+        this.stores = stores;
+        this.service = service;
+        AtomicInteger n = new AtomicInteger();
+        this.background = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "ferry-app-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.model = new QueueModel(service);
+        this.intake = new Intake(service, stores, background);
+    }
+
+    /** Opens the app's state in {@code home}; AWS profiles come from this user's environment. */
+    public static AppContext open(Path home) {
+        return open(home, System.getenv());
+    }
+
+    /** Opens the app's state in {@code home}, with the AWS profiles the environment {@code env} points to. */
+    public static AppContext open(Path home, Map<String, String> env) {
+        SettingsStore settings = new SettingsStore(home.resolve("settings.json"));
+        ProfileStore profiles = new ProfileStore(home.resolve(ProfileStore.FILE_NAME), SecretStores.best(home));
+        ConnectionStores stores = new ConnectionStores(new ProfileConnector(profiles, new AwsProfileImport(env)));
+        TransferService service = TransferService.atHome(stores, home);
+        service.setMaxConcurrent(settings.get().maxConcurrent());
+        return new AppContext(home, settings, stores, service);
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public SettingsStore settings() {
+        return settings;
+    }
+
+    public ConnectionStores stores() {
+        return stores;
+    }
+
+    public TransferService service() {
+        return service;
+    }
+
+    public QueueModel model() {
+        return model;
+    }
+
+    public Intake intake() {
+        return intake;
+    }
+
+    public ExecutorService background() {
+        return background;
+    }
+
+    /**
+     * The connection that serves dropped and pasted s3:// links: the one chosen in the settings while it exists,
+     * else the first one; null when there is none.
+     */
+    public String linkConnection() {
+        List<ConnectionProfile> all = stores.profiles();
+        String chosen = settings.get().defaultConnection();
+        for (ConnectionProfile p : all) {
+            if (p.id().equals(chosen)) {
+                return p.id();
+            }
+        }
+        return all.isEmpty() ? null : all.get(0).id();
+    }
+
+    /** Problems met while reading the saved state, for the status bar. */
+    public List<String> loadProblems() {
+        List<String> out = new ArrayList<>();
+        service.loadProblem().ifPresent(out::add);
+        settings.loadProblem().ifPresent(out::add);
+        return out;
+    }
+
+    /** Pauses running transfers (they resume on the next start), saves everything and closes the stores. */
+    @Override
+    public void close() {
+        service.close(Duration.ofSeconds(10));
+        settings.close();
+        stores.close();
+        background.shutdownNow();
+    }
+}

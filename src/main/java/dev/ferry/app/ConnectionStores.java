@@ -1,0 +1,94 @@
+package dev.ferry.app;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.ferry.profiles.ConnectionProfile;
+import dev.ferry.profiles.ProfileConnector;
+import dev.ferry.storage.CopyStore;
+import dev.ferry.storage.s3.S3Store;
+import dev.ferry.transfer.queue.StoreResolver;
+
+/**
+ * The stores of the app's connections, opened on first use and shared by every transfer on that connection.
+ * An edited profile gets a new store for the transfers that start after the edit; the stores of running
+ * transfers stay open until the app closes.
+ */
+public final class ConnectionStores implements StoreResolver, AutoCloseable {
+    /** Enough parallel connections for several transfers of many parts each. */
+    static final int MAX_CONNECTIONS = 256;
+
+    private final ProfileConnector connector;
+    private final Map<String, Opened> open = new HashMap<>();
+    private final List<S3Store> retired = new ArrayList<>();
+
+    private record Opened(ConnectionProfile profile, S3Store store) {
+    }
+
+    public ConnectionStores(ProfileConnector connector) {
+        this.connector = connector;
+    }
+
+    public ProfileConnector connector() {
+        return connector;
+    }
+
+    @Override
+    public synchronized CopyStore store(String connectionId) throws IOException {
+        ConnectionProfile profile = profile(connectionId).orElseThrow(() -> new IOException(
+                "the connection this transfer used no longer exists; add it again under Connections"));
+        Opened o = open.get(connectionId);
+        if (o != null && o.profile().equals(profile)) {
+            return o.store();
+        }
+        if (o != null) {
+            retired.add(o.store());
+        }
+        S3Store store = connector.open(profile, MAX_CONNECTIONS);
+        open.put(connectionId, new Opened(profile, store));
+        return store;
+    }
+
+    /**
+     * Forgets the opened stores after connections were edited (a changed secret leaves the profile itself equal),
+     * so transfers that start from now on sign with what is saved now. Running transfers keep their store.
+     */
+    public synchronized void invalidate() {
+        for (Opened o : open.values()) {
+            retired.add(o.store());
+        }
+        open.clear();
+    }
+
+    public Optional<ConnectionProfile> profile(String connectionId) throws IOException {
+        for (ConnectionProfile p : connector.profiles()) {
+            if (p.id().equals(connectionId)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every connection a person can choose, saved ones first. Empty when they cannot be read. */
+    public List<ConnectionProfile> profiles() {
+        try {
+            return connector.profiles();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Opened o : open.values()) {
+            o.store().close();
+        }
+        retired.forEach(S3Store::close);
+        open.clear();
+        retired.clear();
+    }
+}

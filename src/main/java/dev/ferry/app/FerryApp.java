@@ -1,0 +1,68 @@
+package dev.ferry.app;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+
+import dev.ferry.app.connections.ConnectionsDialog;
+import dev.ferry.app.settings.SettingsDialog;
+import dev.ferry.transfer.checkpoint.FerryHome;
+
+/** The desktop app: one main window over the transfer queue. */
+public final class FerryApp extends Application {
+    private AppContext context;
+    private MainWindow window;
+
+    /** Starts the app (blocks until its last window closes). */
+    public static void launchApp(String[] args) {
+        Application.launch(FerryApp.class, args);
+    }
+
+    @Override
+    public void start(Stage stage) {
+        context = AppContext.open(FerryHome.dir());
+        window = createWindow(context, path -> getHostServices().showDocument(path.toUri().toString()));
+        stage.setTitle("Ferry");
+        stage.setScene(new Scene(window.root(), 1180, 720));
+        stage.setMinWidth(720);
+        stage.setMinHeight(420);
+        stage.show();
+        context.service().start();
+        context.model().start();
+    }
+
+    /** The main window wired to a context: toolbar actions, settings, connections. */
+    static MainWindow createWindow(AppContext context, java.util.function.Consumer<Path> opener) {
+        MainWindow window = new MainWindow(context.model(), context.intake(), context.settings(),
+                context::linkConnection, opener);
+        window.setOnSettings(() -> new SettingsDialog(window.root().getScene().getWindow(), context.settings().get(),
+                context.stores().profiles()).showAndWait().ifPresent(s -> {
+                    context.settings().set(s);
+                    context.service().setMaxConcurrent(s.maxConcurrent());
+                    window.status("Settings saved");
+                }));
+        window.setOnConnections(() -> {
+            ConnectionsDialog dialog = new ConnectionsDialog(context.stores().connector(), context.background());
+            dialog.setOnChanged(context.stores()::invalidate);
+            dialog.show(window.root().getScene().getWindow());
+        });
+        List<String> problems = context.loadProblems();
+        if (!problems.isEmpty()) {
+            window.status(problems.get(0));
+        }
+        return window;
+    }
+
+    @Override
+    public void stop() {
+        if (context != null) {
+            context.model().stop();
+            context.close();
+        }
+        Platform.exit();
+    }
+}
