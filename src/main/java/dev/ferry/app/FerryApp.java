@@ -30,6 +30,11 @@ public final class FerryApp extends Application {
         stage.setScene(new Scene(window.root(), 1180, 720));
         stage.setMinWidth(720);
         stage.setMinHeight(420);
+        stage.setOnCloseRequest(e -> {
+            if (!window.confirmQuit()) {
+                e.consume();
+            }
+        });
         stage.show();
         context.service().start();
         context.model().start();

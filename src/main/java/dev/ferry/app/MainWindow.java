@@ -26,10 +26,12 @@ import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.StackPane;
 
+import org.controlsfx.control.Notifications;
 import org.controlsfx.control.StatusBar;
 
 import dev.ferry.app.queue.BandwidthControl;
 import dev.ferry.app.queue.DetailPane;
+import dev.ferry.app.queue.Formats;
 import dev.ferry.app.queue.Intake;
 import dev.ferry.app.queue.Links;
 import dev.ferry.app.queue.ObjectDrag;
@@ -39,6 +41,9 @@ import dev.ferry.app.queue.QueueView;
 import dev.ferry.app.queue.TransferRow;
 import dev.ferry.app.settings.SettingsStore;
 import dev.ferry.app.ui.Dialogs;
+import dev.ferry.transfer.TransferState;
+import dev.ferry.transfer.queue.TransferSnapshot;
+import dev.ferry.transfer.queue.TransferSpec;
 
 /**
  * The main window's content: a toolbar, the transfer queue over the selected transfer's details, and a status
@@ -54,7 +59,10 @@ public final class MainWindow {
     private final Intake intake;
     private final SettingsStore settings;
     private final Supplier<String> linkConnection;
+    private static final int HISTORY = 30;
     private final StatusBar statusBar = new StatusBar();
+    private final List<String> messages = new java.util.ArrayList<>();
+    private final Tooltip statusTip = new Tooltip();
     private final Label dropHint = new Label();
     private final BorderPane root = new BorderPane();
     private Runnable onConnections = () -> { };
@@ -74,14 +82,16 @@ public final class MainWindow {
         this.linkConnection = linkConnection;
         statusBar.setId("status-bar");
         statusBar.setText("Ready");
+        statusBar.setTooltip(statusTip);
         this.actions = new QueueActions(model, root, this::status, opener);
         this.queue = new QueueView(model, actions);
-        this.detail = new DetailPane(model);
+        this.detail = new DetailPane(model, actions);
         this.bandwidth = new BandwidthControl(model, model.service(), settings.get().globalLimit(),
                 limit -> settings.set(settings.get().withGlobalLimit(limit)));
         statusBar.getRightItems().add(bandwidth.node());
 
         queue.focusedRow().addListener((o, old, row) -> detail.show(row));
+        model.service().onFinished(s -> javafx.application.Platform.runLater(() -> announce(s)));
         model.rows().addListener((javafx.collections.ListChangeListener<TransferRow>) c -> detail.refresh());
 
         dropHint.setId("drop-hint");
@@ -109,6 +119,45 @@ public final class MainWindow {
         });
     }
 
+    /**
+     * Asks before quitting while transfers run (quitting pauses them; they continue at the next start). True
+     * when the app may close.
+     */
+    public boolean confirmQuit() {
+        long running = model.service().snapshot().stream().filter(TransferSnapshot::isActive).count();
+        if (running == 0) {
+            return true;
+        }
+        return Dialogs.confirm(root, "Quit Ferry?", (running == 1 ? "A transfer is" : running + " transfers are")
+                + " running. Quitting pauses " + (running == 1 ? "it" : "them")
+                + "; Ferry continues from the checkpoints when it starts again.", "Pause and quit");
+    }
+
+    /** A transfer's run ended: completed and failed ones get a notification and a status line. */
+    private void announce(TransferSnapshot s) {
+        String what = s.kind() == TransferSpec.Kind.COPY ? "Copy" : "Download";
+        if (s.state() == TransferState.COMPLETED) {
+            status(what + " completed: " + s.name());
+            notice(what + " completed", s.name() + (s.total() >= 0 ? " · " + Formats.size(s.total()) : ""), false);
+        } else if (s.state() == TransferState.FAILED) {
+            status(what + " failed: " + s.name() + ": " + s.message());
+            notice(what + " failed", s.name() + "\n" + s.message(), true);
+        }
+    }
+
+    private void notice(String title, String text, boolean error) {
+        if (root.getScene() == null || root.getScene().getWindow() == null || !root.getScene().getWindow().isShowing()) {
+            return;
+        }
+        Notifications n = Notifications.create().owner(root.getScene().getWindow()).title(title).text(text)
+                .position(Pos.BOTTOM_RIGHT).hideAfter(javafx.util.Duration.seconds(error ? 12 : 5));
+        if (error) {
+            n.showError();
+        } else {
+            n.showInformation();
+        }
+    }
+
     public Parent root() {
         return root;
     }
@@ -133,9 +182,19 @@ public final class MainWindow {
         onSettings = r;
     }
 
-    /** Shows a one-line message in the status bar. */
+    /** Shows a one-line message in the status bar (the last {@value #HISTORY} are kept, as its tooltip). */
     public void status(String text) {
         statusBar.setText(text);
+        messages.add(text);
+        if (messages.size() > HISTORY) {
+            messages.remove(0);
+        }
+        statusTip.setText(String.join("\n", messages));
+    }
+
+    /** The recent status messages, oldest first. */
+    public List<String> messages() {
+        return List.copyOf(messages);
     }
 
     public String statusText() {

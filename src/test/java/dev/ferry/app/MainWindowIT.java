@@ -7,18 +7,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import javafx.application.Platform;
+import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.DataFormat;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 
@@ -33,10 +36,14 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import dev.ferry.app.queue.Intake;
+import dev.ferry.app.queue.ObjectDrag;
+import dev.ferry.app.queue.QueueView;
 import dev.ferry.app.queue.QueueModel;
 import dev.ferry.app.queue.TransferRow;
 import dev.ferry.app.settings.SettingsStore;
 import dev.ferry.storage.s3.S3Store;
+import dev.ferry.storage.ObjectRef;
+import dev.ferry.testing.Drops;
 import dev.ferry.testing.S3ProxyServer;
 import dev.ferry.testing.TestData;
 import dev.ferry.transfer.DownloadRequest;
@@ -162,7 +169,8 @@ class MainWindowIT {
         assertThat(TestData.sha256(downloads.resolve("b.bin"))).isEqualTo(TestData.sha256(b));
         assertThat(rowState(robot, 0)).isEqualTo("Completed");
         assertThat(fx(() -> table(robot).getItems().get(0).progressProperty().get())).isEqualTo(1.0);
-        assertThat(fx(window::statusText)).isEqualTo("Queued 2 downloads");
+        assertThat(fx(window::messages)).contains("Queued 2 downloads", "Download completed: a.bin",
+                "Download completed: b.bin");
     }
 
     @Test
@@ -189,15 +197,108 @@ class MainWindowIT {
         assertThat(downloads.resolve("photos/2024/deep/b.jpg")).hasSize(2000);
         assertThat(downloads.resolve("photos/c.txt")).hasSize(10);
         assertThat(downloads.resolve("elsewhere")).doesNotExist();
-        await("summary", () -> "Queued 3 downloads".equals(statusQuietly()));
+        await("summary", () -> messagesQuietly().contains("Queued 3 downloads"));
     }
 
-    private String statusQuietly() {
+    private List<String> messagesQuietly() {
         try {
-            return fx(window::statusText);
+            return fx(window::messages);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void aFailedDownloadShowsTheServersReasonAndANotification(FxRobot robot) throws Exception {
+        runFx(() -> window.take("s3://" + bucket + "/missing/nothing.bin"));
+        await("failed", () -> only().state() == TransferState.FAILED);
+        String state = rowState(robot, 0);
+        assertThat(state).startsWith("Failed: ").contains("NoSuchKey").contains("request id");
+        await("status", () -> messagesQuietly().stream().anyMatch(m -> m.startsWith("Download failed: nothing.bin")));
+        await("notification", () -> !robot.lookup(".notification-bar").queryAll().isEmpty());
+        assertThat(service.log(only().id())).anyMatch(l -> l.problem() && l.text().contains("NoSuchKey"));
+    }
+
+    @Test
+    void theDetailPaneSetsTheTransfersOwnLimit(FxRobot robot) throws Exception {
+        s3.put(bucket, "limit/l.bin", TestData.bytes(MIB, 26));
+        runFx(() -> {
+            service.add(dev.ferry.transfer.queue.TransferSpec.Download.of("test",
+                    dev.ferry.storage.ObjectRef.of(bucket, "limit/l.bin"), downloads.resolve("l.bin")), true);
+            window.refresh();
+        });
+        selectRow(robot, 0);
+        robot.clickOn("#detail-limit").write("2 MiB/s").type(KeyCode.ENTER);
+        assertThat(only().limit()).isEqualTo(2L * MIB);
+        assertThat(fx(() -> table(robot).getItems().get(0).limitProperty().get())).isEqualTo(2L * MIB);
+        runFx(() -> window.refresh());
+        robot.clickOn("#detail-limit").eraseText(20).write("fast please").type(KeyCode.ENTER);
+        assertThat(only().limit()).isEqualTo(2L * MIB);
+        assertThat(fx(window::statusText)).isEqualTo("Not a speed: 'fast please' (try 500 KiB/s or 2 MiB/s)");
+    }
+
+    @Test
+    void rowsAreReorderedByDragAndLinksDraggedInAreQueued(FxRobot robot) throws Exception {
+        for (String n : List.of("one", "two", "three")) {
+            s3.put(bucket, "drag/" + n, TestData.bytes(10, 5));
+        }
+        runFx(() -> {
+            for (String n : List.of("one", "two", "three")) {
+                service.add(dev.ferry.transfer.queue.TransferSpec.Download.of("test",
+                        dev.ferry.storage.ObjectRef.of(bucket, "drag/" + n), downloads.resolve(n)), true);
+            }
+            window.refresh();
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        var rows = robot.lookup(".table-row-cell").queryAllAs(javafx.scene.control.TableRow.class).stream()
+                .filter(r -> !r.isEmpty()).sorted(java.util.Comparator.comparingInt(r -> r.getIndex())).toList();
+        long threeId = service.snapshot().get(2).id();
+        Drops.Outcome moved = fx(() -> Drops.drop(rows.get(0), Map.of(QueueView.ROWS, Long.toString(threeId))));
+        assertThat(moved.accepted()).isTrue();
+        assertThat(service.snapshot()).extracting(TransferSnapshot::name).containsExactly("three", "one", "two");
+
+        // a link dragged in from a browser: the drop target says what the drop will do, the drop queues it
+        s3.put(bucket, "drag/dropped.bin", TestData.bytes(MIB, 6));
+        Node queueNode = fx(() -> robot.lookup("#queue").query());
+        String link = "s3://" + bucket + "/drag/dropped.bin";
+        assertThat(fx(() -> Drops.over(queueNode, Map.of(DataFormat.URL, link, DataFormat.PLAIN_TEXT, link)))).isTrue();
+        assertThat(fx(() -> robot.lookup("#drop-hint").queryAs(Label.class).getText()))
+                .isEqualTo("Download dropped.bin into " + downloads);
+        Drops.Outcome dropped = fx(() -> Drops.drop(queueNode, Map.of(DataFormat.PLAIN_TEXT, link + "\n")));
+        assertThat(dropped.completed()).isTrue();
+        await("dropped link downloaded", () -> service.snapshot().stream()
+                .anyMatch(s -> s.name().equals("dropped.bin") && s.state() == TransferState.COMPLETED));
+        assertThat(fx(() -> robot.lookup("#drop-hint").queryAs(Label.class).isVisible())).isFalse();
+
+        // what cannot be dropped is refused with a reason
+        assertThat(fx(() -> Drops.over(queueNode, Map.of(DataFormat.PLAIN_TEXT, "https://example.com/x.iso"))))
+                .isFalse();
+        assertThat(fx(() -> robot.lookup("#drop-hint").queryAs(Label.class).getText()))
+                .isEqualTo("https://example.com/x.iso: only s3:// links can be downloaded in this version");
+
+        // objects dragged out of the browser are downloaded from their own connection
+        s3.put(bucket, "drag/from-browser.bin", TestData.bytes(2000, 7));
+        ObjectDrag drag = new ObjectDrag("test", List.of(ObjectRef.of(bucket, "drag/from-browser.bin")), List.of());
+        assertThat(fx(() -> Drops.drop(queueNode, Map.of(ObjectDrag.FORMAT, drag.encode(),
+                DataFormat.PLAIN_TEXT, drag.asLinks()))).completed()).isTrue();
+        await("browser object downloaded", () -> Files.exists(downloads.resolve("from-browser.bin")));
+    }
+
+    @Test
+    void quittingAsksOnlyWhileTransfersRun(FxRobot robot) throws Exception {
+        assertThat(fx(window::confirmQuit)).isTrue();
+        s3.put(bucket, "quit/q.bin", TestData.bytes(8 * MIB, 27));
+        service.setGlobalLimit(MIB);
+        runFx(() -> window.take("s3://" + bucket + "/quit/q.bin"));
+        await("running", () -> only().done() > 0);
+        var answer = WaitForAsyncUtils.asyncFx(window::confirmQuit);
+        await("the question", () -> !robot.lookup("Keep").queryAll().isEmpty());
+        robot.clickOn("Keep");
+        assertThat(answer.get(5, TimeUnit.SECONDS)).isFalse();
+        answer = WaitForAsyncUtils.asyncFx(window::confirmQuit);
+        await("the question again", () -> !robot.lookup("Pause and quit").queryAll().isEmpty());
+        robot.clickOn("Pause and quit");
+        assertThat(answer.get(5, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test

@@ -11,13 +11,16 @@ import javafx.scene.Node;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
+import javafx.scene.control.TextField;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
@@ -38,6 +41,8 @@ public final class DetailPane {
     private final Label destination = value("detail-destination");
     private final Label checkpoint = value("detail-checkpoint");
     private final Label parts = value("detail-parts");
+    private final TextField limit = new TextField();
+    private final QueueActions actions;
     private final PartMap partMap = new PartMap();
     private final XYChart.Series<Number, Number> speed = new XYChart.Series<>();
     private final ObservableList<LogEntry> log = FXCollections.observableArrayList();
@@ -45,8 +50,9 @@ public final class DetailPane {
     private final TabPane root;
     private TransferRow shown;
 
-    public DetailPane(QueueModel model) {
+    public DetailPane(QueueModel model, QueueActions actions) {
         this.model = model;
+        this.actions = actions;
         this.service = model.service();
         GridPane facts = new GridPane();
         facts.setHgap(10);
@@ -60,6 +66,20 @@ public final class DetailPane {
         facts.addRow(1, new Label("Destination"), destination);
         facts.addRow(2, new Label("Checkpoint"), checkpoint);
         facts.addRow(3, new Label("Parts"), parts);
+        limit.setId("detail-limit");
+        limit.setPromptText("none (e.g. 2 MiB/s)");
+        limit.setPrefColumnCount(12);
+        limit.setOnAction(e -> applyLimit());
+        limit.focusedProperty().addListener((o, was, now) -> {
+            if (!now) {
+                applyLimit();
+            }
+        });
+        Button apply = new Button("Set");
+        apply.setId("detail-limit-set");
+        apply.setOnAction(e -> applyLimit());
+        HBox limitRow = new HBox(6, limit, apply);
+        facts.addRow(4, new Label("Speed limit"), limitRow);
         VBox overview = new VBox(6, facts, partMap.node());
         overview.setPadding(new Insets(0, 8, 8, 8));
 
@@ -97,7 +117,21 @@ public final class DetailPane {
     /** Shows a transfer (null: none). */
     public void show(TransferRow row) {
         shown = row;
+        limit.setText(row == null || row.limitProperty().get() <= 0 ? "" : Formats.limit(row.limitProperty().get()));
+        limit.setDisable(row == null);
         refresh();
+    }
+
+    private void applyLimit() {
+        if (shown == null) {
+            return;
+        }
+        String text = limit.getText() == null ? "" : limit.getText().strip();
+        long current = shown.limitProperty().get();
+        String currentText = current <= 0 ? "" : Formats.limit(current);
+        if (!text.equals(currentText)) {
+            actions.setLimit(java.util.List.of(shown), text);
+        }
     }
 
     /** Re-reads the shown transfer; called on the model's tick. */
