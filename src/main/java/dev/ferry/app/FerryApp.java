@@ -27,13 +27,16 @@ public final class FerryApp extends Application {
         context = AppContext.open(FerryHome.dir());
         window = createWindow(context, path -> getHostServices().showDocument(path.toUri().toString()));
         stage.setTitle("Ferry");
-        stage.setScene(new Scene(window.root(), 1180, 720));
+        stage.setScene(new Scene(window.root()));
         stage.setMinWidth(720);
         stage.setMinHeight(420);
+        WindowPlacement.restore(stage, context.settings().get().window());
         stage.setOnCloseRequest(e -> {
             if (!window.confirmQuit()) {
                 e.consume();
+                return;
             }
+            context.settings().set(context.settings().get().withWindow(WindowPlacement.capture(stage)));
         });
         stage.show();
         context.service().start();

@@ -28,6 +28,17 @@ import javafx.scene.layout.StackPane;
 
 import org.controlsfx.control.Notifications;
 import org.controlsfx.control.StatusBar;
+import org.kordamp.ikonli.Ikon;
+import org.kordamp.ikonli.javafx.FontIcon;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignA;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignD;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignL;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignR;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignT;
 
 import dev.ferry.app.queue.BandwidthControl;
 import dev.ferry.app.queue.DetailPane;
@@ -39,6 +50,7 @@ import dev.ferry.app.queue.QueueActions;
 import dev.ferry.app.queue.QueueModel;
 import dev.ferry.app.queue.QueueView;
 import dev.ferry.app.queue.TransferRow;
+import dev.ferry.app.settings.AppSettings;
 import dev.ferry.app.settings.SettingsStore;
 import dev.ferry.app.ui.Dialogs;
 import dev.ferry.transfer.TransferState;
@@ -97,8 +109,6 @@ public final class MainWindow {
         dropHint.setId("drop-hint");
         dropHint.setVisible(false);
         dropHint.setMouseTransparent(true);
-        dropHint.setStyle("-fx-background-color: rgba(30,90,160,0.85); -fx-text-fill: white; -fx-padding: 14 22;"
-                + " -fx-background-radius: 8; -fx-font-size: 15px;");
         StackPane queueArea = new StackPane(queue.table(), dropHint);
         StackPane.setAlignment(dropHint, Pos.CENTER);
 
@@ -111,6 +121,11 @@ public final class MainWindow {
         root.setBottom(statusBar);
         root.setId("main-window");
         installDrop();
+        root.sceneProperty().addListener((o, old, scene) -> {
+            if (scene != null) {
+                Themes.apply(scene, settings.get().theme());
+            }
+        });
         root.addEventHandler(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
             if (new KeyCodeCombination(KeyCode.V, KeyCombination.SHORTCUT_DOWN).match(e)) {
                 paste();
@@ -208,45 +223,63 @@ public final class MainWindow {
     }
 
     private ToolBar toolbar() {
-        Button addLink = button("add-link", "Add links…", "Download s3:// links (or press Ctrl+V to paste them)",
-                this::askLinks);
-        Button connections = button("connections", "Connections…", "Add, edit and test storage connections",
-                () -> onConnections.run());
-        Button browse = button("browse", "Browse…", "Browse a connection's buckets and objects", () -> onBrowse.run());
-        Button pause = selectionButton("pause", "Pause", QueueActions::canPause, () -> actions.pause(queue.selected()));
-        Button resume = selectionButton("resume", "Resume", QueueActions::canResume,
-                () -> actions.resume(queue.selected()));
-        Button cancel = selectionButton("cancel-transfer", "Cancel", QueueActions::canCancel,
+        Button addLink = button("add-link", "Add links…", MaterialDesignL.LINK_VARIANT_PLUS,
+                "Download s3:// links (or press Ctrl+V to paste them)", this::askLinks);
+        Button connections = button("connections", "Connections…", MaterialDesignS.SERVER_NETWORK,
+                "Add, edit and test storage connections", () -> onConnections.run());
+        Button browse = button("browse", "Browse…", MaterialDesignF.FOLDER_SEARCH_OUTLINE,
+                "Browse a connection's buckets and objects", () -> onBrowse.run());
+        Button pause = selectionButton("pause", "Pause", MaterialDesignP.PAUSE, "Pause the selected transfers (Space)",
+                QueueActions::canPause, () -> actions.pause(queue.selected()));
+        Button resume = selectionButton("resume", "Resume", MaterialDesignP.PLAY,
+                "Resume the selected transfers (Space)", QueueActions::canResume, () -> actions.resume(queue.selected()));
+        Button cancel = selectionButton("cancel-transfer", "Cancel", MaterialDesignC.CANCEL,
+                "Cancel the selected transfers and delete what they transferred", QueueActions::canCancel,
                 () -> actions.cancel(queue.selected()));
-        Button retry = selectionButton("retry", "Retry", QueueActions::canRetry, () -> actions.retry(queue.selected()));
-        Button remove = selectionButton("remove", "Remove", r -> true, () -> actions.remove(queue.selected()));
-        Button up = selectionButton("move-up", "▲", r -> true, () -> actions.moveUp(queue.selected()));
-        up.setTooltip(new Tooltip("Move up in the queue"));
-        Button down = selectionButton("move-down", "▼", r -> true, () -> actions.moveDown(queue.selected()));
-        down.setTooltip(new Tooltip("Move down in the queue"));
-        Button pauseAll = button("pause-all", "Pause all", "Pause every transfer", actions::pauseAll);
-        Button resumeAll = button("resume-all", "Resume all", "Resume every paused transfer", actions::resumeAll);
-        Button settingsButton = button("settings", "Settings…", "Download folder and concurrent transfers",
-                () -> onSettings.run());
+        Button retry = selectionButton("retry", "Retry", MaterialDesignR.REFRESH, "Run failed or cancelled transfers again",
+                QueueActions::canRetry, () -> actions.retry(queue.selected()));
+        Button remove = selectionButton("remove", "Remove", MaterialDesignD.DELETE_OUTLINE,
+                "Remove the selected transfers from the list (Delete)", r -> true, () -> actions.remove(queue.selected()));
+        Button up = selectionButton("move-up", null, MaterialDesignA.ARROW_UP, "Move up in the queue", r -> true,
+                () -> actions.moveUp(queue.selected()));
+        Button down = selectionButton("move-down", null, MaterialDesignA.ARROW_DOWN, "Move down in the queue",
+                r -> true, () -> actions.moveDown(queue.selected()));
+        Button pauseAll = button("pause-all", null, MaterialDesignP.PAUSE_CIRCLE_OUTLINE, "Pause every transfer",
+                actions::pauseAll);
+        Button resumeAll = button("resume-all", null, MaterialDesignP.PLAY_CIRCLE_OUTLINE,
+                "Resume every paused transfer", actions::resumeAll);
+        Button theme = button("theme", null, MaterialDesignT.THEME_LIGHT_DARK, "Switch between light and dark",
+                this::toggleTheme);
+        Button settingsButton = button("settings", null, MaterialDesignC.COG_OUTLINE,
+                "Settings: download folder, transfers at once, connection for links", () -> onSettings.run());
         return new ToolBar(addLink, connections, browse, new Separator(), pause, resume, cancel, retry, remove,
-                new Separator(), up, down, new Separator(), pauseAll, resumeAll, new Separator(), settingsButton);
+                new Separator(), up, down, new Separator(), pauseAll, resumeAll, new Separator(), theme,
+                settingsButton);
     }
 
-    private static Button button(String id, String text, String tip, Runnable action) {
-        Button b = new Button(text);
+    private static Button button(String id, String text, Ikon icon, String tip, Runnable action) {
+        Button b = new Button(text, new FontIcon(icon));
         b.setId(id);
         b.setTooltip(new Tooltip(tip));
         b.setOnAction(e -> action.run());
         return b;
     }
 
-    private Button selectionButton(String id, String text, Predicate<TransferRow> enabledFor, Runnable action) {
-        Button b = new Button(text);
-        b.setId(id);
-        b.setOnAction(e -> action.run());
+    private Button selectionButton(String id, String text, Ikon icon, String tip, Predicate<TransferRow> enabledFor,
+                                   Runnable action) {
+        Button b = button(id, text, icon, tip, action);
         BooleanBinding off = queue.noneSelected(enabledFor);
         b.disableProperty().bind(off);
         return b;
+    }
+
+    /** Switches between the light and the dark theme, and remembers the choice. */
+    public void toggleTheme() {
+        String next = AppSettings.DARK.equals(settings.get().theme()) ? AppSettings.LIGHT : AppSettings.DARK;
+        settings.set(settings.get().withTheme(next));
+        if (root.getScene() != null) {
+            Themes.apply(root.getScene(), next);
+        }
     }
 
     // ---- links: drop, paste, type -------------------------------------------------------------------------

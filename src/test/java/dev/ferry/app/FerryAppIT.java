@@ -12,6 +12,7 @@ import java.util.function.BooleanSupplier;
 import javafx.scene.Scene;
 import javafx.scene.control.ListView;
 import javafx.scene.control.Spinner;
+import javafx.scene.control.ToolBar;
 import javafx.stage.Stage;
 
 import org.junit.jupiter.api.AfterEach;
@@ -139,6 +140,8 @@ class FerryAppIT {
         assertThat(list.getItems()).extracting(ConnectionProfile::name).containsExactly("local s3proxy");
         WaitForAsyncUtils.asyncFx(() -> list.getScene().getWindow().hide()).get(5, TimeUnit.SECONDS);
 
+        ToolBar bar = robot.lookup(".tool-bar").queryAs(ToolBar.class);
+        assertThat(bar.prefWidth(-1)).as("the toolbar fits a 1100 px window").isLessThan(1100);
         robot.clickOn("#settings");
         Spinner<Integer> concurrent = robot.lookup("#settings-concurrent").query();
         WaitForAsyncUtils.asyncFx(() -> concurrent.getValueFactory().setValue(7)).get(5, TimeUnit.SECONDS);
@@ -146,6 +149,39 @@ class FerryAppIT {
         assertThat(context.service().maxConcurrent()).isEqualTo(7);
         assertThat(context.settings().get().maxConcurrent()).isEqualTo(7);
         assertThat(WaitForAsyncUtils.asyncFx(window::statusText).get(5, TimeUnit.SECONDS)).isEqualTo("Settings saved");
+    }
+
+    @Test
+    void theThemeSwitchesAndIsRememberedAndTheStylesheetsParseCleanly(FxRobot robot) throws Exception {
+        javafx.css.CssParser.errorsProperty().clear();
+        assertThat(stage.getScene().getStylesheets()).containsExactly(Themes.BASE);
+        robot.clickOn("#theme");
+        assertThat(stage.getScene().getStylesheets()).containsExactly(Themes.BASE, Themes.DARK);
+        assertThat(context.settings().get().theme()).isEqualTo("dark");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(javafx.css.CssParser.errorsProperty()).isEmpty();
+
+        closeApp();
+        open();
+        assertThat(WaitForAsyncUtils.asyncFx(() -> stage.getScene().getStylesheets()).get(5, TimeUnit.SECONDS))
+                .containsExactly(Themes.BASE, Themes.DARK);
+    }
+
+    @Test
+    void theWindowComesBackWhereItWasAndAnOffScreenPlaceIsIgnored(FxRobot robot) throws Exception {
+        var saved = new dev.ferry.app.settings.AppSettings.WindowBounds(40, 30, 900, 560, false);
+        var back = WaitForAsyncUtils.asyncFx(() -> {
+            WindowPlacement.restore(stage, saved);
+            return WindowPlacement.capture(stage);
+        }).get(5, TimeUnit.SECONDS);
+        assertThat(back).isEqualTo(saved);
+        var offScreen = WaitForAsyncUtils.asyncFx(() -> {
+            WindowPlacement.restore(stage, new dev.ferry.app.settings.AppSettings.WindowBounds(-9000, -9000, 900, 560,
+                    false));
+            return WindowPlacement.capture(stage);
+        }).get(5, TimeUnit.SECONDS);
+        assertThat(javafx.stage.Screen.getScreensForRectangle(offScreen.x(), offScreen.y(), offScreen.width(),
+                offScreen.height())).isNotEmpty();
     }
 
     @Test

@@ -100,7 +100,10 @@ public final class DetailPane {
             protected void updateItem(LogEntry e, boolean empty) {
                 super.updateItem(e, empty);
                 setText(empty || e == null ? null : TIME.format(e.time()) + "  " + e.text());
-                setStyle(!empty && e != null && e.problem() ? "-fx-text-fill: #b3261e;" : "");
+                getStyleClass().remove("problem");
+                if (!empty && e != null && e.problem()) {
+                    getStyleClass().add("problem");
+                }
             }
         });
 

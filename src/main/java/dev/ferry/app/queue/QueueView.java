@@ -95,7 +95,6 @@ public final class QueueView {
         Label l = new Label("No transfers yet.\nDrop s3:// links here, paste them with Ctrl+V,\n"
                 + "or add a connection and browse its buckets.");
         l.setId("queue-placeholder");
-        l.setStyle("-fx-text-alignment: center; -fx-opacity: 0.7;");
         return l;
     }
 

@@ -18,10 +18,12 @@ class SettingsStoreTest {
         try (SettingsStore s = new SettingsStore(file)) {
             assertThat(s.get().maxConcurrent()).isEqualTo(3);
             s.set(s.get().withMaxConcurrent(5).withGlobalLimit(1 << 20).withDownloadFolder("/data/in")
-                    .withDefaultConnection("c1"));
+                    .withDefaultConnection("c1").withTheme(AppSettings.DARK)
+                    .withWindow(new AppSettings.WindowBounds(10, 20, 900, 600, false)));
         }
         try (SettingsStore s = new SettingsStore(file)) {
-            assertThat(s.get()).isEqualTo(new AppSettings(AppSettings.VERSION, "/data/in", 5, 1 << 20, "c1"));
+            assertThat(s.get()).isEqualTo(new AppSettings(AppSettings.VERSION, "/data/in", 5, 1 << 20, "c1",
+                    AppSettings.DARK, new AppSettings.WindowBounds(10, 20, 900, 600, false)));
             assertThat(s.loadProblem()).isEmpty();
         }
     }
@@ -39,9 +41,10 @@ class SettingsStoreTest {
 
     @Test
     void outOfRangeValuesFallBackToDefaults() {
-        AppSettings s = new AppSettings(1, "/x", 0, -5, null);
+        AppSettings s = new AppSettings(1, "/x", 0, -5, null, "purple", null);
         assertThat(s.maxConcurrent()).isEqualTo(3);
         assertThat(s.globalLimit()).isZero();
+        assertThat(s.theme()).isEqualTo(AppSettings.LIGHT);
     }
 
     @Test
