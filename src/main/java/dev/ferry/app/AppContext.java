@@ -58,7 +58,6 @@ public final class AppContext implements AutoCloseable {
         ProfileStore profiles = new ProfileStore(home.resolve(ProfileStore.FILE_NAME), SecretStores.best(home));
         ConnectionStores stores = new ConnectionStores(new ProfileConnector(profiles, new AwsProfileImport(env)));
         TransferService service = TransferService.atHome(stores, home);
-        service.setMaxConcurrent(settings.get().maxConcurrent());
         return new AppContext(home, settings, stores, service);
     }
 
@@ -103,6 +102,15 @@ public final class AppContext implements AutoCloseable {
             }
         }
         return all.isEmpty() ? null : all.get(0).id();
+    }
+
+    /**
+     * Starts the transfers the saved queue left queued, with the saved number of slots. Called once the window
+     * listens, so it hears how each of them ends.
+     */
+    public void startTransfers() {
+        service.setMaxConcurrent(settings.get().maxConcurrent());
+        service.start();
     }
 
     /** Problems met while reading the saved state, for the status bar. */

@@ -39,7 +39,7 @@ public final class FerryApp extends Application {
             context.settings().set(context.settings().get().withWindow(WindowPlacement.capture(stage)));
         });
         stage.show();
-        context.service().start();
+        context.startTransfers();
         context.model().start();
     }
 

@@ -164,13 +164,34 @@ public final class MainWindow {
         if (root.getScene() == null || root.getScene().getWindow() == null || !root.getScene().getWindow().isShowing()) {
             return;
         }
-        Notifications n = Notifications.create().owner(root.getScene().getWindow()).title(title).text(text)
+        Notifications n = Notifications.create().owner(root.getScene().getWindow()).title(title).text(wrap(text, 72))
                 .position(Pos.BOTTOM_RIGHT).hideAfter(javafx.util.Duration.seconds(error ? 12 : 5));
         if (error) {
             n.showError();
         } else {
             n.showInformation();
         }
+    }
+
+    /** Breaks long lines at spaces so a notification stays narrow enough to read on screen. */
+    static String wrap(String text, int width) {
+        StringBuilder out = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            int col = 0;
+            for (String word : line.split(" ")) {
+                if (col > 0 && col + 1 + word.length() > width) {
+                    out.append('\n');
+                    col = 0;
+                } else if (col > 0) {
+                    out.append(' ');
+                    col++;
+                }
+                out.append(word);
+                col += word.length();
+            }
+            out.append('\n');
+        }
+        return out.substring(0, out.length() - 1);
     }
 
     public Parent root() {

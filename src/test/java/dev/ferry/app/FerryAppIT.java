@@ -80,7 +80,7 @@ class FerryAppIT {
             window = FerryApp.createWindow(context, p -> { });
             stage.setScene(new Scene(window.root(), 1100, 700));
             stage.show();
-            context.service().start();
+            context.startTransfers();
             context.model().start();
         }).get(10, TimeUnit.SECONDS);
     }

@@ -284,6 +284,11 @@ class MainWindowIT {
         await("browser object downloaded", () -> Files.exists(downloads.resolve("from-browser.bin")));
     }
 
+    private static boolean showing(FxRobot robot, String text) {
+        return robot.lookup(text).queryAll().stream().anyMatch(n -> n.isVisible() && n.getScene() != null
+                && n.getScene().getWindow() != null && n.getScene().getWindow().isShowing());
+    }
+
     @Test
     void quittingAsksOnlyWhileTransfersRun(FxRobot robot) throws Exception {
         assertThat(fx(window::confirmQuit)).isTrue();
@@ -292,11 +297,11 @@ class MainWindowIT {
         runFx(() -> window.take("s3://" + bucket + "/quit/q.bin"));
         await("running", () -> only().done() > 0);
         var answer = WaitForAsyncUtils.asyncFx(window::confirmQuit);
-        await("the question", () -> !robot.lookup("Keep").queryAll().isEmpty());
+        await("the question", () -> showing(robot, "Keep"));
         robot.clickOn("Keep");
         assertThat(answer.get(5, TimeUnit.SECONDS)).isFalse();
         answer = WaitForAsyncUtils.asyncFx(window::confirmQuit);
-        await("the question again", () -> !robot.lookup("Pause and quit").queryAll().isEmpty());
+        await("the question again", () -> showing(robot, "Pause and quit"));
         robot.clickOn("Pause and quit");
         assertThat(answer.get(5, TimeUnit.SECONDS)).isTrue();
     }

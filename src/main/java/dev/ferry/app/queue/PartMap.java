@@ -47,6 +47,10 @@ public final class PartMap {
 
     public PartMap() {
         bar.setId("part-map");
+        bar.setMinHeight(16);
+        bar.setPrefHeight(18);
+        bar.setMaxWidth(Double.MAX_VALUE);
+        bar.setOrientation(javafx.geometry.Orientation.HORIZONTAL);
         bar.setSegmentViewFactory(run -> {
             Region r = new Region();
             r.setStyle("-fx-background-color: " + color(run.status()) + ";");

@@ -21,7 +21,7 @@ import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
-import javafx.scene.control.cell.ProgressBarTableCell;
+import javafx.scene.control.Tooltip;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.input.DataFormat;
 import javafx.scene.input.KeyCode;
@@ -105,7 +105,7 @@ public final class QueueView {
                 r -> Bindings.createStringBinding(() -> Formats.size(r.sizeProperty().get()), r.sizeProperty()), 90);
         TableColumn<TransferRow, Double> progress = new TableColumn<>("Progress");
         progress.setCellValueFactory(c -> c.getValue().progressProperty().asObject());
-        progress.setCellFactory(ProgressBarTableCell.forTableColumn());
+        progress.setCellFactory(c -> new ProgressCell());
         progress.setPrefWidth(140);
         TableColumn<TransferRow, String> speed = text("Speed",
                 r -> Bindings.createStringBinding(() -> Formats.rate(r.rateProperty().get()), r.rateProperty()), 100);
@@ -134,7 +134,8 @@ public final class QueueView {
             protected void updateItem(String item, boolean empty) {
                 super.updateItem(item, empty);
                 setText(empty ? null : item);
-                setTooltip(null);
+                // long texts (a failure's reason) are cut by the column: the whole text is a hover away
+                setTooltip(empty || item == null || item.length() < 24 ? null : new Tooltip(item));
             }
         });
         return c;

@@ -59,6 +59,14 @@ class FormatsAndMappingsTest {
     }
 
     @Test
+    void progressNeverReadsAsDoneBeforeItIs() {
+        assertThat(ProgressCell.text(0)).isEmpty();
+        assertThat(ProgressCell.text(0.4567)).isEqualTo("45.6%");
+        assertThat(ProgressCell.text(0.99999)).isEqualTo("99.9%");
+        assertThat(ProgressCell.text(1.0)).isEqualTo("100%");
+    }
+
+    @Test
     void draggedRowIdsAreRead() {
         assertThat(QueueView.parseIds("3,1, 2,x")).containsExactly(3L, 1L, 2L);
     }
