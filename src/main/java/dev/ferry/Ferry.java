@@ -18,7 +18,12 @@ public final class Ferry {
                 System.err.println(problem);
                 System.exit(2);
             }
-            dev.ferry.app.FerryApp.launchApp(args);
+            try {
+                dev.ferry.app.FerryApp.launchApp(args);
+            } catch (RuntimeException | LinkageError e) {
+                System.err.println(launchProblem(e));
+                System.exit(2);
+            }
             return;
         }
         int code = FerryCommand.execute(args);
@@ -40,6 +45,15 @@ public final class Ferry {
         }
         return "Ferry's window needs a graphical display, and none was found (DISPLAY is not set).\n"
                 + "The command line works without one: run 'ferry --help' (java -jar ferry.jar --help).";
+    }
+
+    /** What to tell a person whose window did not open: the toolkit's reason, and what usually fixes it. */
+    static String launchProblem(Throwable e) {
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String hint = reason.contains("GTK") ? "\nJavaFX draws with GTK 3 on Linux: install it (Debian and Ubuntu:"
+                + " apt-get install libgtk-3-0) and start Ferry again." : "";
+        return "Ferry's window could not open: " + reason + hint
+                + "\nThe command line works without a window: run 'ferry --help' (java -jar ferry.jar --help).";
     }
 
     private static boolean isSet(String s) {
