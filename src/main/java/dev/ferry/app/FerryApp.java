@@ -8,6 +8,7 @@ import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 
+import dev.ferry.app.browser.BrowserWindow;
 import dev.ferry.app.connections.ConnectionsDialog;
 import dev.ferry.app.settings.SettingsDialog;
 import dev.ferry.transfer.checkpoint.FerryHome;
@@ -57,6 +58,13 @@ public final class FerryApp extends Application {
             ConnectionsDialog dialog = new ConnectionsDialog(context.stores().connector(), context.background());
             dialog.setOnChanged(context.stores()::invalidate);
             dialog.show(window.root().getScene().getWindow());
+        });
+        BrowserWindow[] browser = {null};
+        window.setOnBrowse(() -> {
+            if (browser[0] == null) {
+                browser[0] = new BrowserWindow(context, window.root().getScene().getWindow(), window::status);
+            }
+            browser[0].show();
         });
         List<String> problems = context.loadProblems();
         if (!problems.isEmpty()) {

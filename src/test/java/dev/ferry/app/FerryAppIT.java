@@ -185,6 +185,19 @@ class FerryAppIT {
     }
 
     @Test
+    void browseOpensTheBrowserOnTheSavedConnectionAndAWholeBucketLandsInItsOwnFolder(FxRobot robot) throws Exception {
+        s3.put(bucket, "top.txt", TestData.bytes(100, 1));
+        s3.put(bucket, "sub/inner.txt", TestData.bytes(200, 2));
+        robot.clickOn("#browse");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.listWindows()).anyMatch(w -> w instanceof Stage s && s.isShowing() && s != stage);
+        WaitForAsyncUtils.asyncFx(() -> window.take("s3://" + bucket + "/")).get(5, TimeUnit.SECONDS);
+        await("both downloaded", () -> Files.exists(downloads.resolve(bucket).resolve("top.txt"))
+                && Files.exists(downloads.resolve(bucket).resolve("sub/inner.txt")));
+        assertThat(downloads.resolve("top.txt")).doesNotExist();
+    }
+
+    @Test
     void withoutAnyConnectionALinkExplainsWhatToDoFirst(FxRobot robot) throws Exception {
         ProfileStore profiles = new ProfileStore(home.resolve(ProfileStore.FILE_NAME), SecretStores.best(home));
         profiles.remove(profile.id());

@@ -123,12 +123,14 @@ public final class Intake {
             problems.add("s3://" + prefix.bucket() + "/" + prefix.key() + " holds no objects");
             return 0;
         }
-        // the folder itself is recreated: s3://b/photos/2024/a.jpg from "photos/" lands in <folder>/photos/2024/a.jpg
+        // the folder itself is recreated: s3://b/photos/2024/a.jpg from "photos/" lands in <folder>/photos/2024/a.jpg;
+        // a whole bucket lands in a folder named after it
         String parent = parentOf(prefix.key());
+        String top = prefix.key().isEmpty() ? prefix.bucket() + "/" : "";
         int n = 0;
         for (ObjectSummary o : listed) {
             n += queue(connectionId, ObjectRef.of(prefix.bucket(), o.key()), folder,
-                    o.key().substring(parent.length()), destinations, problems);
+                    top + o.key().substring(parent.length()), destinations, problems);
         }
         return n;
     }
