@@ -28,6 +28,7 @@ import dev.ferry.profiles.ConnectionProfile;
 import dev.ferry.profiles.ProfileDraft;
 import dev.ferry.profiles.ProfileStore;
 import dev.ferry.profiles.SecretStores;
+import dev.ferry.testing.Await;
 import dev.ferry.testing.S3ProxyServer;
 import dev.ferry.testing.TestData;
 import dev.ferry.transfer.TransferState;
@@ -96,13 +97,7 @@ class FerryAppIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(25);
-        }
+        Await.until(what, condition);
     }
 
     private TransferSnapshot only() {

@@ -44,6 +44,7 @@ import dev.ferry.app.settings.SettingsStore;
 import dev.ferry.storage.s3.S3Store;
 import dev.ferry.storage.ObjectRef;
 import dev.ferry.testing.Drops;
+import dev.ferry.testing.Await;
 import dev.ferry.testing.S3ProxyServer;
 import dev.ferry.testing.TestData;
 import dev.ferry.transfer.DownloadRequest;
@@ -101,13 +102,7 @@ class MainWindowIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(25);
-        }
+        Await.until(what, condition);
     }
 
     private static <T> T fx(Callable<T> c) throws Exception {

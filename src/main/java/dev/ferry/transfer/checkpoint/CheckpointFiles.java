@@ -44,12 +44,27 @@ public final class CheckpointFiles {
 
     /** Writes {@code value} as JSON to {@code target}, durably and atomically. */
     public static void write(Path target, Object value) throws IOException {
+        writeAtomically(target, json().writeValueAsBytes(value),
+                tmp -> FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+    }
+
+    /** Creates the temp file a write goes through (new, writable), with whatever attributes the caller needs. */
+    @FunctionalInterface
+    public interface TempCreator {
+        FileChannel create(Path tmp) throws IOException;
+    }
+
+    /**
+     * Replaces {@code target} with {@code bytes} durably and atomically: a temp file beside it (made by
+     * {@code creator}), forced, renamed over the target, the folder forced. A crash leaves the old or the new
+     * content, never a mix.
+     */
+    public static void writeAtomically(Path target, byte[] bytes, TempCreator creator) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        byte[] bytes = json().writeValueAsBytes(value);
         Path tmp = dir.resolve(target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = creator.create(tmp)) {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
                     ch.write(buf);

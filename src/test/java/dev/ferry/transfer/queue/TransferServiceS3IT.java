@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.ObjectRef;
 import dev.ferry.storage.s3.S3Store;
+import dev.ferry.testing.Await;
 import dev.ferry.testing.S3ProxyServer;
 import dev.ferry.testing.TestData;
 import dev.ferry.transfer.Copy;
@@ -87,13 +88,7 @@ class TransferServiceS3IT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+        Await.until(what, condition);
     }
 
     private void awaitState(long id, TransferState state) throws InterruptedException {
