@@ -126,6 +126,7 @@ public final class MainWindow {
                 Themes.apply(scene, settings.get().theme());
             }
         });
+        Themes.follow(() -> settings.get().theme()); // the browser, connections and every dialog look the same
         root.addEventHandler(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
             if (new KeyCodeCombination(KeyCode.V, KeyCombination.SHORTCUT_DOWN).match(e)) {
                 paste();
@@ -298,9 +299,7 @@ public final class MainWindow {
     public void toggleTheme() {
         String next = AppSettings.DARK.equals(settings.get().theme()) ? AppSettings.LIGHT : AppSettings.DARK;
         settings.set(settings.get().withTheme(next));
-        if (root.getScene() != null) {
-            Themes.apply(root.getScene(), next);
-        }
+        Themes.refresh();
     }
 
     // ---- links: drop, paste, type -------------------------------------------------------------------------

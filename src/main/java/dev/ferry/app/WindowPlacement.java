@@ -18,7 +18,7 @@ public final class WindowPlacement {
     public static void restore(Stage stage, WindowBounds saved) {
         if (saved == null || saved.width() < 200 || saved.height() < 150
                 || Screen.getScreensForRectangle(saved.x(), saved.y(), saved.width(), saved.height()).isEmpty()) {
-            Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+            Rectangle2D screen = usableArea();
             stage.setWidth(Math.min(DEFAULT_WIDTH, screen.getWidth()));
             stage.setHeight(Math.min(DEFAULT_HEIGHT, screen.getHeight()));
             stage.centerOnScreen();
@@ -29,6 +29,15 @@ public final class WindowPlacement {
         stage.setWidth(saved.width());
         stage.setHeight(saved.height());
         stage.setMaximized(saved.maximized());
+    }
+
+    /**
+     * The primary screen's area for windows. Some window managers publish no work area (it reads as empty
+     * before they set one); the whole screen stands in then.
+     */
+    static Rectangle2D usableArea() {
+        Rectangle2D visual = Screen.getPrimary().getVisualBounds();
+        return visual.getWidth() >= 400 && visual.getHeight() >= 300 ? visual : Screen.getPrimary().getBounds();
     }
 
     /** Where {@code stage} is now. */

@@ -152,6 +152,11 @@ class FerryAppIT {
         assertThat(stage.getScene().getStylesheets()).containsExactly(Themes.BASE);
         robot.clickOn("#theme");
         assertThat(stage.getScene().getStylesheets()).containsExactly(Themes.BASE, Themes.DARK);
+        robot.clickOn("#settings"); // a dialog opened afterwards is dark too
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.listWindows()).filteredOn(w -> w != stage && w.isShowing() && w.getScene() != null)
+                .isNotEmpty().allSatisfy(w -> assertThat(w.getScene().getStylesheets()).contains(Themes.DARK));
+        robot.clickOn("Cancel");
         assertThat(context.settings().get().theme()).isEqualTo("dark");
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(javafx.css.CssParser.errorsProperty()).isEmpty();

@@ -279,9 +279,10 @@ class MainWindowIT {
         await("browser object downloaded", () -> Files.exists(downloads.resolve("from-browser.bin")));
     }
 
+    /** Whether a node with {@code text} is there to be clicked, by the robot's own notion of visible. */
     private static boolean showing(FxRobot robot, String text) {
-        return robot.lookup(text).queryAll().stream().anyMatch(n -> n.isVisible() && n.getScene() != null
-                && n.getScene().getWindow() != null && n.getScene().getWindow().isShowing());
+        WaitForAsyncUtils.waitForFxEvents();
+        return robot.lookup(text).match(org.testfx.util.NodeQueryUtils.isVisible()).tryQuery().isPresent();
     }
 
     @Test
