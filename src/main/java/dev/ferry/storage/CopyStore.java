@@ -23,7 +23,8 @@ public interface CopyStore extends ObjectStore {
      * Starts a multipart upload of {@code dest}.
      *
      * @param metadata headers the new object carries: Content-Type, Content-Encoding, Content-Disposition,
-     *                 Content-Language, Cache-Control, Expires and {@code x-amz-meta-*} (names in lower case)
+     *                 Content-Language, Cache-Control, Expires and {@code x-amz-meta-*} ({@code x-tos-meta-*} for
+     *                 TOS) (names in lower case)
      * @return the upload id
      */
     String createMultipartUpload(ObjectRef dest, Map<String, String> metadata, CancelSignal cancel)
@@ -43,6 +44,29 @@ public interface CopyStore extends ObjectStore {
      */
     String completeMultipartUpload(ObjectRef dest, String uploadId, List<UploadedPart> parts, CancelSignal cancel)
             throws StoreException, InterruptedIOException;
+
+    /**
+     * What a completed upload reports about the new object.
+     *
+     * @param etag      the new object's ETag as sent
+     * @param checksums whole-object checksums the answer carried, by lower-case header name (such as
+     *                  {@code x-tos-hash-crc64ecma}, see {@link Crc64}); empty when it carried none, never null
+     */
+    record CompletedUpload(String etag, Map<String, String> checksums) {
+        public CompletedUpload {
+            checksums = checksums == null ? Map.of() : Map.copyOf(checksums);
+        }
+    }
+
+    /**
+     * {@link #completeMultipartUpload} that also returns the checksums the store reported for the new object,
+     * so a caller can compare them with the source's. Stores whose answer carries none report an empty map.
+     */
+    default CompletedUpload completeMultipartUploadWithChecksums(ObjectRef dest, String uploadId,
+                                                                 List<UploadedPart> parts, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        return new CompletedUpload(completeMultipartUpload(dest, uploadId, parts, cancel), Map.of());
+    }
 
     void abortMultipartUpload(ObjectRef dest, String uploadId, CancelSignal cancel)
             throws StoreException, InterruptedIOException;

@@ -7,11 +7,14 @@ import java.util.Map;
  *
  * @param etag         the entity tag exactly as the server sent it (with its quotes), or null
  * @param lastModified the Last-Modified header as sent, or null
- * @param checksums    checksum headers by lower-case name (e.g. {@code x-amz-checksum-crc32c}), never null
+ * @param checksums    checksum headers by lower-case name with their values as sent (e.g.
+ *                     {@code x-amz-checksum-crc32c}, or TOS' {@code x-tos-hash-crc64ecma}, an unsigned decimal
+ *                     read by {@link Crc64#from}), never null
  * @param etagIsMd5    the store vouches that the ETag is the MD5 of the content (single-part upload,
  *                     no KMS or customer-key encryption)
  * @param metadata     what a copy carries over, by lower-case header name: content-type, content-encoding,
- *                     content-disposition, content-language, cache-control, expires and x-amz-meta-*; never null
+ *                     content-disposition, content-language, cache-control, expires and x-amz-meta-* (x-tos-meta-*
+ *                     from a TOS store); never null
  */
 public record ObjectInfo(ObjectRef ref, long size, String etag, String lastModified, String versionId,
                          String contentType, Map<String, String> checksums, boolean etagIsMd5,

@@ -1,0 +1,555 @@
+package dev.ferry.storage.tos;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.nio.channels.ReadableByteChannel;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+import dev.ferry.storage.BucketSummary;
+import dev.ferry.storage.CancelSignal;
+import dev.ferry.storage.CopyStore;
+import dev.ferry.storage.Crc64;
+import dev.ferry.storage.Etags;
+import dev.ferry.storage.ListPage;
+import dev.ferry.storage.ObjectInfo;
+import dev.ferry.storage.ObjectRef;
+import dev.ferry.storage.RangeBody;
+import dev.ferry.storage.StoreException;
+import dev.ferry.storage.http.RetryPolicy;
+import okhttp3.Call;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * Volcengine TOS over OkHttp, in its native protocol: TOS4-HMAC-SHA256 header auth, {@code x-tos-*}
+ * headers, JSON answers, CRC-64 checksums ({@link Crc64#HEADER} among {@link ObjectInfo#checksums()} and
+ * in {@link #completeMultipartUploadWithChecksums}). Retries, cancellation and errors behave as in
+ * {@link dev.ferry.storage.ObjectStore}. Thread-safe.
+ *
+ * <p><b>Per-connection traffic limit.</b> TOS can throttle one request server-side with
+ * {@code x-tos-traffic-limit} (bits per second, {@value TrafficLimit#MIN_BITS_PER_SECOND} to
+ * {@value TrafficLimit#MAX_BITS_PER_SECOND}). A store sends it on ranged GETs and UploadPartCopy when made
+ * with {@link #withTrafficLimit(long)}: a light view that shares this store's connections, so an engine gives
+ * each transfer its own view (see {@link TrafficLimit#perConnection}) without touching the others.
+ */
+public final class TosStore implements CopyStore {
+    /** Standard headers a copy carries over, besides x-tos-meta-*. */
+    static final Set<String> CARRIED_HEADERS = Set.of("content-type", "content-encoding", "content-disposition",
+            "content-language", "cache-control", "expires");
+    static final String META_PREFIX = "x-tos-meta-";
+    static final String TRAFFIC_LIMIT = "x-tos-traffic-limit";
+    private static final MediaType JSON = MediaType.get("application/json");
+
+    private final TosTransport transport;
+    private final long trafficLimit;
+
+    public TosStore(TosConfig config, OkHttpClient http, RetryPolicy retry) {
+        this(config, http, retry, Clock.systemUTC());
+    }
+
+    /** @param clock what requests are dated by (tests set it; the server refuses dates 15 minutes off) */
+    public TosStore(TosConfig config, OkHttpClient http, RetryPolicy retry, Clock clock) {
+        this(new TosTransport(Objects.requireNonNull(config, "config"), Objects.requireNonNull(http, "http"),
+                Objects.requireNonNull(retry, "retry"), Objects.requireNonNull(clock, "clock")), 0);
+    }
+
+    private TosStore(TosTransport transport, long trafficLimit) {
+        this.transport = transport;
+        this.trafficLimit = trafficLimit;
+    }
+
+    /**
+     * This store with a server-side limit on each GET and UploadPartCopy it sends; connections, signer and
+     * retries are shared.
+     *
+     * @param bitsPerSecond per request, as TOS defines {@code x-tos-traffic-limit}; 0 for none
+     * @throws IllegalArgumentException outside 0 and TOS' accepted range
+     */
+    public TosStore withTrafficLimit(long bitsPerSecond) {
+        TrafficLimit.check(bitsPerSecond);
+        return bitsPerSecond == trafficLimit ? this : new TosStore(transport, bitsPerSecond);
+    }
+
+    /** The per-request traffic limit in bits per second, 0 for none. */
+    public long trafficLimit() {
+        return trafficLimit;
+    }
+
+    public TosConfig config() {
+        return transport.config();
+    }
+
+    @Override
+    public String endpointId() {
+        return transport.config().endpointId();
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    @Override
+    public ObjectInfo head(ObjectRef ref, CancelSignal cancel) throws StoreException, InterruptedIOException {
+        try (Response r = transport.send("HeadObject", "HEAD", ref.bucket(), ref.key(), versionQuery(ref), Map.of(),
+                null, false, cancel).response()) {
+            return toInfo(ref, r);
+        } catch (StoreException e) {
+            throw explainHeadError(ref, e, cancel);
+        }
+    }
+
+    @Override
+    public RangeBody getRange(ObjectRef ref, long start, long endInclusive, String ifMatch, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        if (start < 0 || endInclusive < start) {
+            throw new IllegalArgumentException("not a byte range: " + start + "-" + endInclusive);
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Range", "bytes=" + start + "-" + endInclusive);
+        if (ifMatch != null) {
+            headers.put("If-Match", Etags.quoted(ifMatch));
+        }
+        addTrafficLimit(headers);
+        TosTransport.Sent sent = transport.send("GetObject", "GET", ref.bucket(), ref.key(), versionQuery(ref),
+                headers, null, false, cancel);
+        Response r = sent.response();
+        try {
+            long expected = endInclusive - start + 1;
+            checkRangeAnswer(r, start, endInclusive, expected);
+            return new OkRangeBody(sent.call(), r, start, expected, cancel);
+        } catch (StoreException e) {
+            r.close();
+            throw e;
+        }
+    }
+
+    /** ListBuckets: GET on the endpoint itself; a server that pages is followed through its token. */
+    @Override
+    public List<BucketSummary> listBuckets(CancelSignal cancel) throws StoreException, InterruptedIOException {
+        List<BucketSummary> all = new ArrayList<>();
+        String token = null;
+        do {
+            Map<String, String> query = token == null ? Map.of() : Map.of("continuation-token", token);
+            byte[] doc = document("ListBuckets", "GET", null, "", query, Map.of(), null, cancel);
+            TosJson.BucketsPage page = parsed("ListBuckets", () -> TosJson.parseBuckets(doc));
+            all.addAll(page.buckets());
+            if (page.nextToken() != null && page.nextToken().equals(token)) {
+                throw noProgress("ListBuckets");
+            }
+            token = page.nextToken();
+        } while (token != null);
+        return all;
+    }
+
+    /** ListObjectsType2: {@code GET /?list-type=2}, one page. */
+    @Override
+    public ListPage list(String bucket, String prefix, String delimiter, String continuationToken, int maxKeys,
+                         CancelSignal cancel) throws StoreException, InterruptedIOException {
+        Map<String, String> q = new TreeMap<>();
+        q.put("list-type", "2");
+        q.put("max-keys", Integer.toString(maxKeys));
+        if (prefix != null && !prefix.isEmpty()) {
+            q.put("prefix", prefix);
+        }
+        if (delimiter != null && !delimiter.isEmpty()) {
+            q.put("delimiter", delimiter);
+        }
+        if (continuationToken != null) {
+            q.put("continuation-token", continuationToken);
+        }
+        byte[] doc = document("ListObjectsType2", "GET", bucket, "", q, Map.of(), null, cancel);
+        ListPage page = parsed("ListObjectsType2", () -> TosJson.parseList(doc));
+        if (page.nextToken() != null && page.nextToken().equals(continuationToken)) {
+            throw noProgress("ListObjectsType2");
+        }
+        return page;
+    }
+
+    /**
+     * A presigned GET of the object (query auth), valid for {@code expires} from now: a link that works
+     * without credentials, for a browser or a plain HTTP download.
+     */
+    public URI presignGet(ObjectRef ref, Duration expires) {
+        try {
+            TosTransport.refuseDotSegments("PresignGet", ref.key());
+        } catch (StoreException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        TosTransport.Target target = transport.target(ref.bucket(), ref.key());
+        String hostHeader = TosTransport.hostHeader(target.url().build());
+        Map<String, String> query = transport.signer().presignQuery("GET", hostHeader, target.path(),
+                versionQuery(ref), Map.of(), expires);
+        return target.url().encodedQuery(TosSigner.presignedQueryString(query)).build().uri();
+    }
+
+    // ---------------------------------------------------------------- writing (tests and tools)
+
+    /** Creates a bucket (used by tests and tools; the engine never creates buckets). */
+    public void createBucket(String bucket, CancelSignal cancel) throws StoreException, InterruptedIOException {
+        transport.send("CreateBucket", "PUT", bucket, "", Map.of(), Map.of(), null, true, cancel);
+    }
+
+    /**
+     * Uploads an object in one request; {@code headers} may carry content headers and {@code x-tos-meta-*}.
+     * Returns the new object's ETag.
+     */
+    public String putObject(ObjectRef ref, byte[] content, Map<String, String> headers, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        Map<String, String> h = new TreeMap<>(headers);
+        String type = h.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("content-type"))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+        RequestBody body = RequestBody.create(content, type == null ? null : MediaType.get(type));
+        try (Response r = transport.send("PutObject", "PUT", ref.bucket(), ref.key(), Map.of(), h, body, false,
+                cancel).response()) {
+            return r.header("ETag");
+        }
+    }
+
+    public void deleteObject(ObjectRef ref, CancelSignal cancel) throws StoreException, InterruptedIOException {
+        transport.send("DeleteObject", "DELETE", ref.bucket(), ref.key(), versionQuery(ref), Map.of(), null, true,
+                cancel);
+    }
+
+    // ---------------------------------------------------------------- server-side copy
+
+    @Override
+    public String createMultipartUpload(ObjectRef dest, Map<String, String> metadata, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        byte[] doc = document("CreateMultipartUpload", "POST", dest.bucket(), dest.key(), Map.of("uploads", ""),
+                carried(metadata), null, cancel);
+        return parsed("CreateMultipartUpload", () -> TosJson.parseUploadId(doc));
+    }
+
+    @Override
+    public String uploadPartCopy(ObjectRef dest, String uploadId, int partNumber, ObjectRef source, long start,
+                                 long endInclusive, String sourceIfMatch, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        Map<String, String> query = Map.of("partNumber", Integer.toString(partNumber), "uploadId", uploadId);
+        Map<String, String> headers = copySource("UploadPartCopy", source, sourceIfMatch);
+        headers.put("x-tos-copy-source-range", "bytes=" + start + "-" + endInclusive);
+        addTrafficLimit(headers);
+        byte[] doc = document("UploadPartCopy", "PUT", dest.bucket(), dest.key(), query, headers, null, cancel);
+        return parsed("UploadPartCopy", () -> TosJson.parseEtag(doc));
+    }
+
+    @Override
+    public String completeMultipartUpload(ObjectRef dest, String uploadId, List<UploadedPart> parts,
+                                          CancelSignal cancel) throws StoreException, InterruptedIOException {
+        return completeMultipartUploadWithChecksums(dest, uploadId, parts, cancel).etag();
+    }
+
+    /**
+     * Completes the upload from the given parts, sent in part-number order whatever order they come in.
+     * The answer's {@code x-tos-hash-crc64ecma} (the new object's CRC-64) comes back among the checksums.
+     */
+    @Override
+    public CompletedUpload completeMultipartUploadWithChecksums(ObjectRef dest, String uploadId,
+                                                                List<UploadedPart> parts, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        List<UploadedPart> ordered = parts.stream().sorted(Comparator.comparingInt(UploadedPart::number)).toList();
+        byte[] json = TosJson.completeBody(ordered);
+        // the body is signed too: its hash goes in a signed x-tos header
+        Map<String, String> headers = Map.of("Content-Type", JSON.toString(),
+                TosSigner.CONTENT_SHA256_HEADER, TosSigner.sha256Hex(json));
+        TosTransport.Sent sent = transport.send("CompleteMultipartUpload", "POST", dest.bucket(), dest.key(),
+                Map.of("uploadId", uploadId), headers, RequestBody.create(json, JSON), true, cancel);
+        String etag = parsed("CompleteMultipartUpload", () -> TosJson.parseEtag(sent.document()));
+        String crc = sent.response().header(Crc64.HEADER);
+        if (crc == null) {
+            crc = TosJson.parseCrc64(sent.document());
+        }
+        return new CompletedUpload(etag, crc == null ? Map.of() : Map.of(Crc64.HEADER, crc));
+    }
+
+    /**
+     * Aborts the upload. An upload the server no longer knows (NoSuchUpload) counts as aborted: no upload
+     * and no parts remain either way, and a retried abort whose first attempt got through must not fail.
+     */
+    @Override
+    public void abortMultipartUpload(ObjectRef dest, String uploadId, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        try {
+            transport.send("AbortMultipartUpload", "DELETE", dest.bucket(), dest.key(), Map.of("uploadId", uploadId),
+                    Map.of(), null, true, cancel);
+        } catch (StoreException e) {
+            if (!"NoSuchUpload".equals(e.code())) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public List<UploadedPart> listParts(ObjectRef dest, String uploadId, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        List<UploadedPart> all = new ArrayList<>();
+        Integer marker = null;
+        do {
+            Map<String, String> query = new TreeMap<>(Map.of("uploadId", uploadId, "max-parts", "1000"));
+            if (marker != null) {
+                query.put("part-number-marker", marker.toString());
+            }
+            byte[] doc = document("ListParts", "GET", dest.bucket(), dest.key(), query, Map.of(), null, cancel);
+            TosJson.PartsPage page = parsed("ListParts", () -> TosJson.parseParts(doc));
+            all.addAll(page.parts());
+            if (page.nextMarker() != null && marker != null && page.nextMarker() <= marker) {
+                throw noProgress("ListParts");
+            }
+            marker = page.nextMarker();
+        } while (marker != null);
+        return all;
+    }
+
+    @Override
+    public List<MultipartUpload> listMultipartUploads(String bucket, String prefix, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        List<MultipartUpload> all = new ArrayList<>();
+        TosJson.UploadsPage page = null;
+        do {
+            Map<String, String> query = new TreeMap<>(Map.of("uploads", ""));
+            if (prefix != null && !prefix.isEmpty()) {
+                query.put("prefix", prefix);
+            }
+            if (page != null) {
+                query.put("key-marker", page.nextKeyMarker());
+                if (page.nextUploadIdMarker() != null) {
+                    query.put("upload-id-marker", page.nextUploadIdMarker());
+                }
+            }
+            byte[] doc = document("ListMultipartUploads", "GET", bucket, "", query, Map.of(), null, cancel);
+            TosJson.UploadsPage next = parsed("ListMultipartUploads", () -> TosJson.parseUploads(doc));
+            all.addAll(next.uploads());
+            if (page != null && next.nextKeyMarker() != null && next.nextKeyMarker().equals(page.nextKeyMarker())
+                    && Objects.equals(next.nextUploadIdMarker(), page.nextUploadIdMarker())) {
+                throw noProgress("ListMultipartUploads");
+            }
+            page = next;
+        } while (page.nextKeyMarker() != null);
+        return all;
+    }
+
+    /** CopyObject with the source's metadata ({@code x-tos-metadata-directive: COPY}). */
+    @Override
+    public String copyObject(ObjectRef source, ObjectRef dest, String sourceIfMatch, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        Map<String, String> headers = copySource("CopyObject", source, sourceIfMatch);
+        headers.put("x-tos-metadata-directive", "COPY");
+        byte[] doc = document("CopyObject", "PUT", dest.bucket(), dest.key(), Map.of(), headers, null, cancel);
+        return parsed("CopyObject", () -> TosJson.parseEtag(doc));
+    }
+
+    @Override
+    public void close() {
+        // the OkHttp client is shared and owned by whoever built it
+    }
+
+    // ---------------------------------------------------------------- request parts
+
+    private byte[] document(String op, String method, String bucket, String key, Map<String, String> query,
+                            Map<String, String> headers, RequestBody body, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        return transport.send(op, method, bucket, key, query, headers, body, true, cancel).document();
+    }
+
+    private void addTrafficLimit(Map<String, String> headers) {
+        if (trafficLimit > 0) {
+            headers.put(TRAFFIC_LIMIT, Long.toString(trafficLimit));
+        }
+    }
+
+    private static Map<String, String> versionQuery(ObjectRef ref) {
+        return ref.versionId() == null ? Map.of() : Map.of("versionId", ref.versionId());
+    }
+
+    /**
+     * The metadata headers as sent; {@code x-amz-meta-*} names become {@code x-tos-meta-*}. Anything else
+     * would change more than the copy's metadata, so it is refused.
+     */
+    static Map<String, String> carried(Map<String, String> metadata) {
+        Map<String, String> headers = new TreeMap<>();
+        metadata.forEach((name, value) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("x-amz-meta-")) {
+                lower = META_PREFIX + lower.substring("x-amz-meta-".length());
+            }
+            if (!lower.startsWith(META_PREFIX) && !CARRIED_HEADERS.contains(lower)) {
+                throw new IllegalArgumentException("not a metadata header a copy carries: " + name);
+            }
+            headers.put(lower, value);
+        });
+        return headers;
+    }
+
+    /**
+     * {@code x-tos-copy-source: /bucket/key} with the key percent-encoded (slashes too) and the version, if
+     * any, as {@code ?versionId=}; the If-Match guard makes the server refuse a source that changed.
+     */
+    private static Map<String, String> copySource(String op, ObjectRef source, String ifMatch) throws StoreException {
+        TosTransport.refuseDotSegments(op, source.key());
+        String value = "/" + source.bucket() + "/" + TosSigner.uriEncode(source.key(), true);
+        if (source.versionId() != null) {
+            value += "?versionId=" + TosSigner.uriEncode(source.versionId(), true);
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("x-tos-copy-source", value);
+        if (ifMatch != null) {
+            headers.put("x-tos-copy-source-if-match", Etags.quoted(ifMatch));
+        }
+        return headers;
+    }
+
+    private static StoreException noProgress(String op) {
+        return StoreException.client(op, "the server's listing does not advance from one page to the next", null,
+                false);
+    }
+
+    @FunctionalInterface
+    private interface Parse<T> {
+        T parse() throws IOException;
+    }
+
+    /** A 2xx answer whose document makes no sense is final: asking again would most likely get the same. */
+    private static <T> T parsed(String op, Parse<T> parse) throws StoreException {
+        try {
+            return parse.parse();
+        } catch (IOException | RuntimeException e) {
+            throw StoreException.client(op, "the answer could not be read: " + e.getMessage(), e, false);
+        }
+    }
+
+    // ---------------------------------------------------------------- answers
+
+    static ObjectInfo toInfo(ObjectRef ref, Response r) throws StoreException {
+        long size;
+        try {
+            size = Long.parseLong(r.header("Content-Length"));
+        } catch (RuntimeException e) {
+            throw StoreException.client("HeadObject", "the server sent no valid Content-Length", null, false);
+        }
+        if (size < 0) {
+            throw StoreException.client("HeadObject", "the server sent a negative Content-Length", null, false);
+        }
+        Map<String, String> checksums = new TreeMap<>();
+        Map<String, String> metadata = new TreeMap<>();
+        for (String name : r.headers().names()) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.equals(Crc64.HEADER)) {
+                checksums.put(lower, r.header(name));
+            } else if (lower.startsWith(META_PREFIX) || CARRIED_HEADERS.contains(lower)) {
+                metadata.put(lower, r.header(name));
+            }
+        }
+        String sse = r.header("x-tos-server-side-encryption");
+        boolean encryptedWithKey = sse != null && sse.toLowerCase(Locale.ROOT).startsWith("kms")
+                || r.header("x-tos-server-side-encryption-customer-algorithm") != null;
+        String etag = r.header("ETag");
+        return new ObjectInfo(ref, size, etag, r.header("Last-Modified"), r.header("x-tos-version-id"),
+                r.header("Content-Type"), checksums, Etags.looksLikeMd5(etag) && !encryptedWithKey, metadata);
+    }
+
+    /**
+     * HEAD answers without a body, so a 4xx says little beyond its EC header; a one-byte GET of the same
+     * object tells SignatureDoesNotMatch from AccessDenied and NoSuchBucket from NoSuchKey.
+     */
+    private StoreException explainHeadError(ObjectRef ref, StoreException e, CancelSignal cancel)
+            throws InterruptedIOException {
+        if (!e.isServerError() || e.httpStatus() >= 500 || e.code() != null && !TosTransport.isGenericCode(e.code())) {
+            return e;
+        }
+        try (Response ignored = transport.send("HeadObject", "GET", ref.bucket(), ref.key(), versionQuery(ref),
+                Map.of("Range", "bytes=0-0"), null, false, cancel).response()) {
+            return e;
+        } catch (StoreException detailed) {
+            return detailed.code() != null ? detailed : e;
+        }
+    }
+
+    private static void checkRangeAnswer(Response r, long start, long end, long expected) throws StoreException {
+        String contentLength = r.header("Content-Length");
+        if (r.code() == 206) {
+            String cr = r.header("Content-Range");
+            String want = "bytes " + start + "-" + end + "/";
+            if (cr == null || !cr.startsWith(want)) {
+                throw StoreException.client("GetObject", "the server answered range " + start + "-" + end
+                        + " with Content-Range " + cr, null, true);
+            }
+        } else if (!(r.code() == 200 && start == 0)) {
+            throw StoreException.client("GetObject", "the server answered a range request with HTTP " + r.code(),
+                    null, true);
+        }
+        if (contentLength != null && !contentLength.equals(Long.toString(expected))) {
+            // a 200 with the full body is fine only when the range was the whole object
+            throw StoreException.client("GetObject", "the server sent " + contentLength + " bytes for a range of "
+                    + expected, null, true);
+        }
+    }
+
+    /** A GET body whose in-flight read is aborted when the transfer's signal is cancelled. */
+    private static final class OkRangeBody implements RangeBody {
+        private final Response response;
+        private final long start;
+        private final long length;
+        private final CancelSignal.Registration registration;
+
+        OkRangeBody(Call call, Response response, long start, long length, CancelSignal cancel) {
+            this.response = response;
+            this.start = start;
+            this.length = length;
+            this.registration = cancel.register(call::cancel);
+        }
+
+        @Override
+        public long start() {
+            return start;
+        }
+
+        @Override
+        public long length() {
+            return length;
+        }
+
+        @Override
+        public ReadableByteChannel channel() {
+            return response.body().source();
+        }
+
+        @Override
+        public String etag() {
+            return response.header("ETag");
+        }
+
+        @Override
+        public long objectSize() {
+            if (response.code() == 200) {
+                return parseLength(response.header("Content-Length"));
+            }
+            String cr = response.header("Content-Range");
+            int slash = cr == null ? -1 : cr.lastIndexOf('/');
+            return slash < 0 ? -1 : parseLength(cr.substring(slash + 1).strip());
+        }
+
+        private static long parseLength(String s) {
+            try {
+                return s == null ? -1 : Long.parseLong(s);
+            } catch (NumberFormatException unknown) {
+                return -1; // "*" or garbage: the answer does not say
+            }
+        }
+
+        @Override
+        public void close() {
+            registration.close();
+            response.close();
+        }
+    }
+}

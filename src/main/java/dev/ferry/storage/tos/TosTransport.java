@@ -1,0 +1,313 @@
+package dev.ferry.storage.tos;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+import dev.ferry.storage.CancelSignal;
+import dev.ferry.storage.StoreException;
+import dev.ferry.storage.http.RetryPolicy;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
+
+/**
+ * Sends TOS requests: addressing, header signing (afresh for every attempt), retries with full-jitter
+ * back-off and Retry-After, and TOS errors turned into {@link StoreException}s. Thread-safe.
+ */
+final class TosTransport {
+    /** Result documents larger than this are refused rather than parsed. */
+    static final int MAX_DOCUMENT_BYTES = 16 << 20;
+    private static final int MAX_ERROR_BYTES = 64 << 10;
+    private static final byte[] EMPTY = new byte[0];
+    private static final Set<String> RETRYABLE_CODES = Set.of("InternalError", "ServiceUnavailable", "SlowDown",
+            "RequestTimeout", "TooManyRequests", "ExceedAccountQPSLimit", "ExceedAccountRateLimit",
+            "ExceedBucketQPSLimit", "ExceedBucketRateLimit");
+    /** Error codes a 2xx answer may carry, with the status TOS answers them with elsewhere. */
+    private static final Map<String, Integer> EMBEDDED_ERROR_STATUS = Map.ofEntries(
+            Map.entry("InternalError", 500), Map.entry("ServiceUnavailable", 503), Map.entry("SlowDown", 503),
+            Map.entry("RequestTimeout", 400), Map.entry("AccessDenied", 403), Map.entry("NoSuchKey", 404),
+            Map.entry("NoSuchBucket", 404), Map.entry("NoSuchUpload", 404), Map.entry("PreconditionFailed", 412),
+            Map.entry("InvalidPart", 400), Map.entry("InvalidPartOrder", 400), Map.entry("EntityTooSmall", 400),
+            Map.entry("InvalidRequest", 400), Map.entry("InvalidArgument", 400), Map.entry("InvalidRange", 416));
+
+    private final TosConfig config;
+    private final OkHttpClient http;
+    private final RetryPolicy retry;
+    private final TosSigner signer;
+
+    TosTransport(TosConfig config, OkHttpClient http, RetryPolicy retry, Clock clock) {
+        this.config = config;
+        this.http = http;
+        this.retry = retry;
+        this.signer = new TosSigner(config.region(), config.credentials(), clock);
+    }
+
+    TosConfig config() {
+        return config;
+    }
+
+    TosSigner signer() {
+        return signer;
+    }
+
+    /** A successful attempt; {@code document} is the body already read (and the response closed) when asked for. */
+    record Sent(Call call, Response response, byte[] document) {
+    }
+
+    /** What one attempt came to: a {@link Sent}, or a failure with the server's Retry-After (-1 if none). */
+    private record Attempt(Sent sent, StoreException failure, long retryAfter) {
+        static Attempt failed(StoreException failure) {
+            return new Attempt(null, failure, -1);
+        }
+    }
+
+    /**
+     * Sends a request, retrying transient failures with back-off; each attempt is signed afresh. Returns a
+     * 2xx answer, with its body read into {@link Sent#document()} (and closed) when {@code document} is set,
+     * else open for the caller to read and close.
+     *
+     * @param bucket null for a request to the endpoint itself (ListBuckets)
+     * @param key    the object key, "" for a bucket-level request
+     */
+    Sent send(String op, String method, String bucket, String key, Map<String, String> query,
+              Map<String, String> headers, RequestBody body, boolean document, CancelSignal cancel)
+            throws StoreException, InterruptedIOException {
+        refuseDotSegments(op, key);
+        for (int attempt = 1; ; attempt++) {
+            cancel.throwIfCancelled();
+            Call call = http.newCall(request(op, method, bucket, key, query, headers, body));
+            Attempt outcome;
+            // registered until the document is read too: a slow CompleteMultipartUpload stays cancellable
+            try (CancelSignal.Registration ignored = cancel.register(call::cancel)) {
+                outcome = attempt(op, call, document);
+            }
+            if (outcome.sent() != null) {
+                return outcome.sent();
+            }
+            cancel.throwIfCancelled();
+            if (!outcome.failure().isRetryable() || attempt >= retry.maxAttempts()) {
+                throw outcome.failure();
+            }
+            cancel.sleep(retry.delayMillis(attempt, outcome.retryAfter()));
+        }
+    }
+
+    private static Attempt attempt(String op, Call call, boolean document) {
+        Response response;
+        try {
+            response = call.execute();
+        } catch (IOException e) {
+            return Attempt.failed(classify(op, e));
+        }
+        if (response.isSuccessful() && !document) {
+            return new Attempt(new Sent(call, response, null), null, -1);
+        }
+        try (response) {
+            if (!response.isSuccessful()) {
+                return new Attempt(null, serverError(op, response), retryAfterMillis(response.header("Retry-After")));
+            }
+            byte[] body = readBounded(response.body(), MAX_DOCUMENT_BYTES, op);
+            TosJson.Error embedded = TosJson.parseEmbeddedError(body);
+            if (embedded != null) {
+                return Attempt.failed(errorOf(op, EMBEDDED_ERROR_STATUS.getOrDefault(embedded.code(), 500), embedded,
+                        response));
+            }
+            return new Attempt(new Sent(call, response, body), null, -1);
+        } catch (StoreException unreadable) {
+            return Attempt.failed(unreadable);
+        }
+    }
+
+    // ---------------------------------------------------------------- building and signing
+
+    /** Builds one attempt's request; a header OkHttp cannot send (say, a non-ASCII value) is a final failure. */
+    private Request request(String op, String method, String bucket, String key, Map<String, String> query,
+                            Map<String, String> headers, RequestBody body) throws StoreException {
+        try {
+            return buildRequest(method, bucket, key, query, headers, body);
+        } catch (IllegalArgumentException e) {
+            throw StoreException.client(op, "the request cannot be sent: " + e.getMessage(), e, false);
+        }
+    }
+
+    private Request buildRequest(String method, String bucket, String key, Map<String, String> query,
+                                 Map<String, String> headers, RequestBody body) {
+        Target target = target(bucket, key);
+        HttpUrl.Builder url = target.url();
+        String encodedQuery = TosSigner.canonicalQuery(query);
+        if (!encodedQuery.isEmpty()) {
+            url.encodedQuery(encodedQuery);
+        }
+        HttpUrl httpUrl = url.build();
+        String hostHeader = hostHeader(httpUrl);
+        Map<String, String> auth = signer.signHeaders(method, hostHeader, target.path(), query, headers, null);
+
+        Request.Builder rb = new Request.Builder().url(httpUrl).header("Host", hostHeader);
+        headers.forEach(rb::header);
+        auth.forEach(rb::header);
+        if (body == null && (method.equals("PUT") || method.equals("POST"))) {
+            body = RequestBody.create(EMPTY, (MediaType) null);
+        }
+        rb.method(method, body);
+        return rb.build();
+    }
+
+    /** Where a request goes: the URL without its query, and the decoded path that is signed. */
+    record Target(HttpUrl.Builder url, String path) {
+    }
+
+    /**
+     * Virtual-hosted ({@code bucket.host/key}) or path-style ({@code host/bucket/key}) addressing; a null bucket
+     * is the endpoint itself.
+     */
+    Target target(String bucket, String key) {
+        boolean pathStyle = bucket != null && config.usesPathStyle(bucket);
+        String host = config.endpoint().getHost();
+        if (bucket != null && !pathStyle) {
+            host = bucket + "." + host;
+        }
+        String path = "/" + (pathStyle ? bucket + "/" : "") + key;
+        HttpUrl.Builder url = new HttpUrl.Builder()
+                .scheme(config.endpoint().getScheme().toLowerCase(Locale.ROOT))
+                .host(stripBrackets(host))
+                .encodedPath(TosSigner.uriEncode(path, false));
+        if (config.endpoint().getPort() > 0) {
+            url.port(config.endpoint().getPort());
+        }
+        return new Target(url, path);
+    }
+
+    /** The Host header value as sent and signed: the port only when it is not the scheme's default. */
+    static String hostHeader(HttpUrl url) {
+        String host = url.host().contains(":") ? "[" + url.host() + "]" : url.host();
+        return url.port() == HttpUrl.defaultPort(url.scheme()) ? host : host + ":" + url.port();
+    }
+
+    private static String stripBrackets(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /**
+     * HTTP clients resolve "." and ".." path segments (OkHttp does, even percent-encoded), so a key such
+     * as {@code a/../b} would silently address {@code b}. Such keys are refused rather than mistaken.
+     */
+    static void refuseDotSegments(String op, String key) throws StoreException {
+        for (String segment : key.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                throw StoreException.client(op, "the key '" + key + "' has a '" + segment
+                        + "' path segment, which cannot be addressed over HTTP without being rewritten", null, false);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    static StoreException serverError(String op, Response r) {
+        byte[] body = EMPTY;
+        try {
+            body = readBounded(r.body(), MAX_ERROR_BYTES, op);
+        } catch (StoreException | RuntimeException ignored) {
+            // an unreadable error body still leaves the status and the headers
+        }
+        return errorOf(op, r.code(), TosJson.parseError(body), r);
+    }
+
+    /**
+     * The error as a {@link StoreException} whose message shows the code, the message, TOS' finer-grained EC
+     * and the request id; a body without them (a HEAD answer has none) falls back on the headers.
+     */
+    static StoreException errorOf(String op, int status, TosJson.Error e, Response r) {
+        String code = e != null ? e.code() : genericCode(status);
+        String requestId = e != null && e.requestId() != null ? e.requestId() : r.header("x-tos-request-id");
+        String ec = e != null && e.ec() != null ? e.ec() : r.header("x-tos-ec");
+        String message = e != null ? e.message() : null;
+        if (ec != null && !ec.isBlank()) {
+            message = (message == null || message.isBlank() ? "" : message.strip() + " ") + "[EC " + ec.strip() + "]";
+        }
+        boolean retryable = status >= 500 && status != 501 || status == 429 || status == 408
+                || code != null && RETRYABLE_CODES.contains(code);
+        return StoreException.server(op, status, code, message, requestId, retryable);
+    }
+
+    /** The code an answer without an error document stands for. */
+    static String genericCode(int status) {
+        return switch (status) {
+            case 400 -> "BadRequest";
+            case 403 -> "Forbidden";
+            case 404 -> "NotFound";
+            case 412 -> "PreconditionFailed";
+            case 416 -> "InvalidRange";
+            default -> null;
+        };
+    }
+
+    static boolean isGenericCode(String code) {
+        return code.equals("NotFound") || code.equals("Forbidden") || code.equals("BadRequest");
+    }
+
+    private static StoreException classify(String op, IOException e) {
+        if (e instanceof UnknownHostException) {
+            return StoreException.client(op, "unknown host " + e.getMessage(), e, false);
+        }
+        if (e instanceof SSLPeerUnverifiedException || e instanceof SSLHandshakeException) {
+            return StoreException.client(op, "TLS verification failed: " + e.getMessage(), e, false);
+        }
+        if (e instanceof SocketTimeoutException) {
+            return StoreException.client(op, "timed out", e, true);
+        }
+        return StoreException.client(op, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
+                + e.getMessage()), e, true);
+    }
+
+    /** Retry-After in milliseconds (seconds or an HTTP date), -1 when absent or unreadable. */
+    static long retryAfterMillis(String value) {
+        if (value == null || value.isBlank()) {
+            return -1;
+        }
+        String v = value.strip();
+        try {
+            long seconds = Math.max(0, Long.parseLong(v));
+            return seconds > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : seconds * 1000;
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+                return Math.max(0, at.toInstant().toEpochMilli() - System.currentTimeMillis());
+            } catch (RuntimeException notDate) {
+                return -1;
+            }
+        }
+    }
+
+    static byte[] readBounded(ResponseBody body, int max, String op) throws StoreException {
+        if (body == null) {
+            return EMPTY;
+        }
+        try {
+            BufferedSource source = body.source();
+            if (!source.request(max + 1L)) {
+                return source.readByteArray();
+            }
+        } catch (IOException e) {
+            throw StoreException.client(op, "the answer could not be read: " + e.getMessage(), e, true);
+        }
+        // thrown outside the try: a refusal is final, not a read failure worth retrying
+        throw StoreException.client(op, "the server's answer is larger than " + (max >> 20) + " MiB", null, false);
+    }
+}
