@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.CopyStore;
+import dev.ferry.storage.Crc64;
 import dev.ferry.storage.CopyStore.UploadedPart;
 import dev.ferry.storage.Etags;
 import dev.ferry.storage.ObjectInfo;
@@ -448,8 +449,12 @@ public final class Copy implements Transfer {
             parts.add(new UploadedPart(r.number(), etags.get(r.number() - 1), r.length()));
         }
         String etag;
+        Map<String, String> reported;
         try {
-            etag = store.completeMultipartUpload(request.destination(), uploadId, parts, new CancelSignal());
+            CopyStore.CompletedUpload done = store.completeMultipartUploadWithChecksums(request.destination(), uploadId,
+                    parts, new CancelSignal());
+            etag = done.etag();
+            reported = done.checksums();
         } catch (InterruptedIOException e) {
             return stopped();
         } catch (StoreException e) {
@@ -469,6 +474,17 @@ public final class Copy implements Transfer {
             return afterFailure(e);
         }
         notifier.emit(TransferEvent.of(Type.UPLOAD_COMPLETED, "ETag " + etag));
+        String crcProblem = crcProblem(reported);
+        if (crcProblem != null) {
+            deleteCheckpoint();
+            return failed(crcProblem, null, FailureKind.TRANSIENT);
+        }
+        if (Crc64.from(reported).isPresent()) {
+            notifier.emit(TransferEvent.of(Type.VERIFIED, "CRC-64 " + reported.get(Crc64.HEADER)
+                    + " matches the source's"));
+            deleteCheckpoint();
+            return completed(etag);
+        }
         // the usual multipart ETag, computed from the parts, vouches for the result without another request;
         // stores that compute it otherwise get their size checked by a HEAD instead
         String expected = MultipartEtag.of(parts);
@@ -484,6 +500,21 @@ public final class Copy implements Transfer {
         }
         deleteCheckpoint();
         return completed(etag);
+    }
+
+    /**
+     * Where the store reports the new object's CRC-64 (TOS) and the source has one, they must agree; null when
+     * they do, or when there is nothing to compare.
+     */
+    private String crcProblem(Map<String, String> reported) {
+        java.util.OptionalLong copy = Crc64.from(reported);
+        java.util.OptionalLong source = Crc64.from(info.checksums());
+        if (copy.isEmpty() || source.isEmpty() || copy.getAsLong() == source.getAsLong()) {
+            return null;
+        }
+        return "the copy " + request.destination() + " has CRC-64 " + Crc64.format(copy.getAsLong())
+                + " but the source has " + Crc64.format(source.getAsLong())
+                + "; the server assembled different bytes: delete the copy and run it again";
     }
 
     /** Whether the destination already is the completed upload: the source's size and an ETag of that many parts. */

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.ferry.storage.CancelSignal;
+import dev.ferry.storage.Crc64;
 import dev.ferry.storage.Etags;
 import dev.ferry.storage.ObjectInfo;
 import dev.ferry.storage.ObjectStore;
@@ -90,6 +91,10 @@ public final class Download implements Transfer {
     private boolean tempExisted;
     /** The temp file's generation mark (null where the file system keeps none). */
     private volatile String generation;
+    /** The object carries a CRC-64 (TOS): parts compute theirs as they arrive, and the whole file is checked. */
+    private volatile boolean crcChecked;
+    /** Parts were fetched again after a CRC-64 mismatch; a second mismatch fails the download. */
+    private boolean refetched;
     private long reused;
     private long[] lastSaved;
     private final Object saveLock = new Object();
@@ -379,6 +384,7 @@ public final class Download implements Transfer {
 
     /** Builds the part list: from a valid checkpoint, or fresh. Sizes the temp file. */
     private void planParts() throws IOException {
+        crcChecked = Crc64.from(info.checksums()).isPresent();
         DownloadCheckpoint cp = loadUsableCheckpoint(info);
         if (cp != null) {
             resumePlan(cp);
@@ -396,8 +402,7 @@ public final class Download implements Transfer {
 
     private void resumePlan(DownloadCheckpoint cp) throws IOException {
         long size = info.size();
-        parts = cp.parts().stream().map(p -> new Part(p.number(), p.start(), p.length(), p.completed()))
-                .toArray(Part[]::new);
+        parts = cp.parts().stream().map(Download::resumedPart).toArray(Part[]::new);
         String repair;
         if (tempExisted && !TempGeneration.matches(request.tempFile(), cp.tempGeneration())) {
             // another run (without this checkpoint) started the file afresh: none of its bytes are ours
@@ -414,6 +419,14 @@ public final class Download implements Transfer {
         notifier.emit(TransferEvent.of(Type.RESUMED, "resuming: " + doneParts + " of " + parts.length
                 + " parts done, " + (size - reused) + " of " + size + " bytes left"
                 + (repair == null ? "" : "; " + repair)));
+    }
+
+    private static Part resumedPart(DownloadCheckpoint.Part recorded) {
+        Part p = new Part(recorded.number(), recorded.start(), recorded.length(), recorded.completed());
+        if (recorded.isDone()) {
+            p.recordedCrc = recorded.crc64();
+        }
+        return p;
     }
 
     private void freshPlan() throws IOException {
@@ -439,7 +452,7 @@ public final class Download implements Transfer {
 
     private void resetParts() {
         for (Part p : parts) {
-            p.done.set(0);
+            p.restart();
         }
     }
 
@@ -457,7 +470,12 @@ public final class Download implements Transfer {
         for (Part p : parts) {
             long backed = Math.max(0, Math.min(p.done.get(), length - p.start));
             if (backed < p.done.get()) {
-                p.done.set(backed);
+                if (backed == 0) {
+                    p.restart();
+                } else {
+                    p.done.set(backed);
+                    p.crcBytes = -1;
+                }
                 affected++;
             }
         }
@@ -712,6 +730,10 @@ public final class Download implements Transfer {
         buffer.flip();
         int got = buffer.remaining();
         if (got > 0) {
+            if (crcChecked && p.crcBytes == p.done.get()) {
+                p.crc = Crc64.update(p.crc, buffer.duplicate());
+                p.crcBytes += got;
+            }
             write(buffer, p.start + p.done.get());
             fetched.addAndGet(got);
             p.done.addAndGet(got);
@@ -805,7 +827,8 @@ public final class Download implements Transfer {
         List<DownloadCheckpoint.Part> ps = new ArrayList<>(parts.length);
         for (int i = 0; i < parts.length; i++) {
             Part p = parts[i];
-            ps.add(new DownloadCheckpoint.Part(p.number, p.start, p.length, done[i]));
+            ps.add(new DownloadCheckpoint.Part(p.number, p.start, p.length, done[i],
+                    done[i] >= p.length ? p.crcToRecord() : null));
         }
         long partSize = parts.length == 0 ? request.partSize() : parts[0].length;
         return new DownloadCheckpoint(DownloadCheckpoint.FORMAT_VERSION, DownloadCheckpoint.KIND, sourceRecord(),
@@ -830,7 +853,19 @@ public final class Download implements Transfer {
             if (length != obj.size()) {
                 return discardAndFail("the temp file is " + length + " bytes, the object " + obj.size());
             }
-            Verifier.Outcome outcome = Verifier.verify(obj, channel);
+            Verifier.Outcome outcome;
+            if (crcChecked) {
+                List<Part> bad = crcMismatches(Crc64.from(obj.checksums()).getAsLong());
+                if (bad == null) {
+                    outcome = new Verifier.Outcome(true, true, "CRC-64 " + obj.checksums().get(Crc64.HEADER));
+                } else if (!bad.isEmpty() && !refetched) {
+                    return fetchAgain(bad);
+                } else {
+                    outcome = new Verifier.Outcome(true, false, "CRC-64 " + obj.checksums().get(Crc64.HEADER));
+                }
+            } else {
+                outcome = Verifier.verify(obj, channel);
+            }
             if (!outcome.ok()) {
                 return discardAndFail("the downloaded data does not match the object's " + outcome.what()
                         + "; the partial download was discarded");
@@ -864,6 +899,85 @@ public final class Download implements Transfer {
         state = TransferState.COMPLETED;
         return result(TransferState.COMPLETED, "downloaded " + obj.size() + " bytes to " + request.destination(),
                 null, FailureKind.NONE);
+    }
+
+    /**
+     * Checks the file against the object's CRC-64. Parts that arrived in this run count with the CRC of the bytes
+     * as they arrived; parts an earlier run fetched are read back from disk, and where that run recorded a CRC
+     * that differs, the part changed on disk. Null when the file matches; else the parts to fetch again (empty
+     * when nothing narrows a mismatch down).
+     */
+    private List<Part> crcMismatches(long expected) throws IOException {
+        long whole = 0;
+        List<Part> changed = new ArrayList<>();
+        for (Part p : parts) {
+            Long arrived = p.arrivedCrc();
+            long crc;
+            if (arrived != null) {
+                crc = arrived;
+            } else {
+                crc = crcOnDisk(p);
+                if (p.recordedCrc != null && p.recordedCrc != crc) {
+                    changed.add(p);
+                }
+            }
+            whole = Crc64.combine(whole, crc, p.length);
+        }
+        if (!changed.isEmpty()) {
+            return changed;
+        }
+        if (whole == expected) {
+            return null;
+        }
+        for (Part p : parts) {
+            Long arrived = p.arrivedCrc();
+            if (arrived != null && crcOnDisk(p) != arrived) {
+                changed.add(p);
+            }
+        }
+        return changed;
+    }
+
+    private long crcOnDisk(Part p) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_BYTES);
+        long crc = 0;
+        long pos = p.start;
+        long end = p.start + p.length;
+        while (pos < end) {
+            buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
+            int n = channel.read(buf, pos);
+            if (n < 0) {
+                throw new EOFException("the temp file ends inside part " + p.number);
+            }
+            buf.flip();
+            crc = Crc64.update(crc, buf);
+            pos += n;
+        }
+        return crc;
+    }
+
+    /**
+     * The parts that changed on disk since they arrived are fetched again, once; the rest of the file stays.
+     * Then the whole file is checked again.
+     */
+    private DownloadResult fetchAgain(List<Part> bad) {
+        refetched = true;
+        for (Part p : bad) {
+            p.restart();
+            partEvent(Type.PART_FAILED, p, "the file's CRC-64 does not match the object's, and this part changed on "
+                    + "disk after it arrived; fetching it again");
+        }
+        saveCheckpointQuietly();
+        state = TransferState.TRANSFERRING;
+        transferParts();
+        if (stop.kind() != StopRequest.Kind.NONE && failure.get() == null) {
+            return finishStopped();
+        }
+        Throwable failed = failure.get();
+        if (failed != null) {
+            return finishAfterFailure(failed);
+        }
+        return complete();
     }
 
     private void saveFinalCheckpoint() {
@@ -1060,23 +1174,50 @@ public final class Download implements Transfer {
         return new Notifier.Counters(state, obj == null ? -1 : obj.size(), done, fetched.get(), partsDone, ps.length);
     }
 
-    /** A part's live state: only its worker advances {@code done}; others read it. */
+    /**
+     * A part's live state: only its worker advances {@code done} and the CRC; others read them. {@code crc} is
+     * the CRC-64 of the part's first {@code crcBytes} bytes as they arrived ({@code crcBytes} -1: not known,
+     * e.g. for bytes an earlier run fetched).
+     */
     private static final class Part {
         final int number;
         final long start;
         final long length;
         final AtomicLong done;
         volatile boolean active;
+        volatile long crc;
+        volatile long crcBytes;
+        /** The CRC-64 an earlier run recorded for this finished part, or null. */
+        Long recordedCrc;
 
         Part(int number, long start, long length, long done) {
             this.number = number;
             this.start = start;
             this.length = length;
             this.done = new AtomicLong(done);
+            this.crcBytes = done == 0 ? 0 : -1;
         }
 
         boolean isDone() {
             return done.get() >= length;
+        }
+
+        /** The CRC-64 of the whole part as it arrived, or null when it is not known. */
+        Long arrivedCrc() {
+            return crcBytes == length ? crc : null;
+        }
+
+        void restart() {
+            done.set(0);
+            crc = 0;
+            crcBytes = 0;
+            recordedCrc = null;
+        }
+
+        /** What the checkpoint records for the finished part: its CRC as it arrived, now or in an earlier run. */
+        Long crcToRecord() {
+            Long arrived = arrivedCrc();
+            return arrived != null ? arrived : recordedCrc;
         }
     }
 }

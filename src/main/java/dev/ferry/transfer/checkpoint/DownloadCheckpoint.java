@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
@@ -29,8 +30,17 @@ public record DownloadCheckpoint(int formatVersion, String kind, SourceRecord so
         this(formatVersion, kind, source, object, destination, tempFile, expectedLength, partSize, updated, parts, null);
     }
 
-    /** A part: {@code length} bytes from {@code start}, of which the first {@code completed} are on disk. */
-    public record Part(int number, long start, long length, long completed) {
+    /**
+     * A part: {@code length} bytes from {@code start}, of which the first {@code completed} are on disk.
+     * {@code crc64} is the CRC-64/XZ of the finished part as it arrived (objects with a CRC-64 only), so a
+     * mismatch of the whole file can be traced to the parts that changed on disk; null when not recorded.
+     */
+    public record Part(int number, long start, long length, long completed,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Long crc64) {
+        public Part(int number, long start, long length, long completed) {
+            this(number, start, length, completed, null);
+        }
+
         @JsonIgnore
         public boolean isDone() {
             return completed >= length;

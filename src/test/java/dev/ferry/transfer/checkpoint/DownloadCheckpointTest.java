@@ -176,6 +176,16 @@ class DownloadCheckpointTest {
     }
 
     @Test
+    void aPartsCrcIsWrittenOnlyWhenKnownAndSurvivesARoundTrip() throws IOException {
+        DownloadCheckpoint.Part withCrc = new DownloadCheckpoint.Part(1, 0, 100, 100, -42L);
+        JsonNode tree = json.readTree(json.writeValueAsString(withCrc));
+        assertThat(names(tree)).containsExactly("number", "start", "length", "completed", "crc64");
+        assertThat(json.readValue(json.writeValueAsString(withCrc), DownloadCheckpoint.Part.class)).isEqualTo(withCrc);
+        assertThat(json.readValue("{\"number\":1,\"start\":0,\"length\":100,\"completed\":100}",
+                DownloadCheckpoint.Part.class).crc64()).isNull();
+    }
+
+    @Test
     void roundTripThroughAFile() throws IOException {
         Path file = dir.resolve("cp.json");
 
