@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.ferry.storage.CopyStore;
 import dev.ferry.storage.ObjectRef;
-import dev.ferry.storage.s3.S3Store;
 import dev.ferry.transfer.Copy;
 import dev.ferry.transfer.CopyRequest;
 import dev.ferry.transfer.CopyResult;
@@ -22,17 +22,20 @@ import picocli.CommandLine.Parameters;
         description = {"Copy an object server-side to another key or bucket of the same endpoint, as a resumable "
                 + "multipart copy (UploadPartCopy); content type and user metadata are carried over.",
                 "The bytes never pass through this machine, so no bandwidth limit applies to copies.",
+                "Both URIs are s3:// (S3, AWS credentials) or both tos:// (Volcengine TOS, TOS_ACCESS_KEY and "
+                        + "TOS_SECRET_KEY): a server-side copy stays within one store.",
                 "Run the same command again to resume after an interruption."},
         footer = {"", "Examples:",
                 "  ferry copy s3://src-bucket/big.iso s3://dst-bucket/backups/",
                 "  ferry copy s3://bucket/a.bin s3://bucket/b.bin --connections 16",
+                "  ferry copy tos://src-bucket/big.iso tos://dst-bucket/ --region cn-beijing",
                 "",
                 "Exit codes: 0 done, 1 failed, 2 bad usage or input, 3 paused (checkpoint and upload kept; Ctrl-C pauses)."})
 public final class CopyCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "s3://bucket/key")
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "s3://bucket/key or tos://bucket/key")
     String source;
 
-    @Parameters(index = "1", paramLabel = "DEST", description = "s3://bucket/key, or s3://bucket/prefix/ to keep the source's name")
+    @Parameters(index = "1", paramLabel = "DEST", description = "The same scheme as SOURCE: bucket/key, or bucket/prefix/ to keep the source's name")
     String dest;
 
     @Mixin
@@ -69,8 +72,12 @@ public final class CopyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Warmup.inBackground();
-        S3Uri from = S3Uri.parse(source);
-        S3Uri to = S3Uri.parse(dest);
+        ObjectUri from = ObjectUri.parse(source);
+        ObjectUri to = ObjectUri.parse(dest);
+        if (from.scheme() != to.scheme()) {
+            throw new UsageException("cannot copy from " + from.scheme().prefix() + " to " + to.scheme().prefix()
+                    + ": a server-side copy stays within one store (both s3:// or both tos://)");
+        }
         if (from.isPrefix()) {
             throw new UsageException("SOURCE must name an object, not a prefix: " + source);
         }
@@ -79,22 +86,22 @@ public final class CopyCommand implements Callable<Integer> {
         ObjectRef src = new ObjectRef(from.bucket(), from.key(), versionId);
         String destKey = to.isPrefix() ? to.key() + src.fileName() : to.key();
         ObjectRef dst = ObjectRef.of(to.bucket(), destKey);
-        StoreOptions.Resolved where = store.resolve(env, true);
+        StoreOptions.Resolved where = store.resolve(from.scheme(), env, true);
         CopyRequest request = new CopyRequest(src, dst, part, connections, checkpoint.choose(
                 CheckpointFiles.defaultCopyCheckpoint(where.endpointId(), src.bucket(), src.key(), src.versionId(),
                         dst.bucket(), dst.key())));
         if (request.isOntoItself()) {
             throw new UsageException("cannot copy " + from + " onto itself");
         }
-        String label = "s3://" + src.bucket() + "/" + src.key() + " -> s3://" + dst.bucket() + "/" + dst.key();
+        String label = from.withKey(src.key()) + " -> " + to.withKey(dst.key());
         // a part copy of several GiB can keep the server quiet for minutes before it answers
-        try (S3Store s3 = store.open(where, connections, Duration.ofMinutes(10))) {
+        try (CopyStore remote = store.open(where, connections, Duration.ofMinutes(10))) {
             if (cancel) {
-                return cancelCopy(s3, request);
+                return cancelCopy(remote, request);
             }
             TransferPrinter printer = new TransferPrinter(TransferPrinter.modeFor(json, false), label, System.out,
                     System.err);
-            Copy copy = new Copy(s3, request, printer);
+            Copy copy = new Copy(remote, request, printer);
             Signals.onStop(copy::pause);
             long t0 = System.nanoTime();
             CopyResult result = copy.run();
@@ -103,9 +110,9 @@ public final class CopyCommand implements Callable<Integer> {
         }
     }
 
-    private int cancelCopy(S3Store s3, CopyRequest request) {
+    private int cancelCopy(CopyStore remote, CopyRequest request) {
         try {
-            boolean removed = Copy.discard(s3, request);
+            boolean removed = Copy.discard(remote, request);
             System.out.println(removed ? "aborted the upload and deleted the checkpoint of " + source
                     : "nothing to cancel for " + source);
             return 0;

@@ -15,10 +15,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.ListPage;
+import dev.ferry.storage.ObjectStore;
 import dev.ferry.storage.ObjectRef;
 import dev.ferry.storage.ObjectSummary;
 import dev.ferry.storage.StoreException;
-import dev.ferry.storage.s3.S3Store;
 import dev.ferry.transfer.Download;
 import dev.ferry.transfer.DownloadRequest;
 import dev.ferry.transfer.DownloadResult;
@@ -37,18 +37,21 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "download", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Download an object (or every object under a prefix) in parallel ranged parts, resumably.",
+                "s3:// URIs speak S3 (AWS credentials), tos:// URIs Volcengine TOS' own protocol (TOS_ACCESS_KEY, "
+                        + "TOS_SECRET_KEY, TOS_SECURITY_TOKEN).",
                 "Run the same command again to resume after an interruption."},
         footer = {"", "Examples:",
                 "  ferry download s3://bucket/big.iso",
                 "  ferry download s3://bucket/big.iso ~/Downloads/ --connections 16 --limit 20MiB/s",
                 "  ferry download s3://bucket/photos/ ./photos --endpoint http://127.0.0.1:9000",
+                "  ferry download tos://bucket/big.iso --endpoint tos-cn-beijing.volces.com",
                 "",
                 "Exit codes: 0 done, 1 failed, 2 bad usage or input, 3 paused (checkpoint kept; Ctrl-C pauses)."})
 public final class DownloadCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "s3://bucket/key, or s3://bucket/prefix/ for many objects")
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "s3://bucket/key or tos://bucket/key; a prefix/ for many objects")
     String source;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "DEST",
@@ -103,7 +106,7 @@ public final class DownloadCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Warmup.inBackground();
-        S3Uri uri = S3Uri.parse(source);
+        ObjectUri uri = ObjectUri.parse(source);
         long part = Sizes.parsePartSize(partSize);
         Sizes.checkConnections(connections);
         if (objects < 1 || objects > 64) {
@@ -114,7 +117,7 @@ public final class DownloadCommand implements Callable<Integer> {
         if (prefixMode && (checkpoint.file != null || cancel || versionId != null)) {
             throw new UsageException("--checkpoint, --cancel and --version-id work on one object, not a prefix");
         }
-        StoreOptions.Resolved where = store.resolve(env, !cancel);
+        StoreOptions.Resolved where = store.resolve(uri.scheme(), env, !cancel);
         PrintStream out = System.out;
         if (prefixMode) {
             return downloadPrefix(uri, where, part, rate);
@@ -123,11 +126,11 @@ public final class DownloadCommand implements Callable<Integer> {
         if (cancel) {
             return cancelTransfer(request, out);
         }
-        try (S3Store s3 = store.open(where, connections)) {
+        try (ObjectStore remote = store.open(where, connections)) {
             RateLimiter global = RateLimiter.unlimited();
             TransferPrinter printer = new TransferPrinter(TransferPrinter.modeFor(json, false), uri.toString(), out,
                     System.err);
-            Download download = new Download(s3, request, global, printer);
+            Download download = new Download(remote, request, global, printer);
             running.add(download);
             Signals.onStop(this::pauseAll);
             long t0 = System.nanoTime();
@@ -137,7 +140,7 @@ public final class DownloadCommand implements Callable<Integer> {
         }
     }
 
-    private DownloadRequest singleRequest(S3Uri uri, StoreOptions.Resolved where, long part, long rate) {
+    private DownloadRequest singleRequest(ObjectUri uri, StoreOptions.Resolved where, long part, long rate) {
         ObjectRef ref = new ObjectRef(uri.bucket(), uri.key(), versionId);
         String fileName = SafePaths.safeSegment(ref.fileName());
         Path target;
@@ -188,7 +191,7 @@ public final class DownloadCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------ prefix
 
-    private int downloadPrefix(S3Uri uri, StoreOptions.Resolved where, long part, long rate) {
+    private int downloadPrefix(ObjectUri uri, StoreOptions.Resolved where, long part, long rate) {
         String prefix = uri.key();
         Path root = (dest == null ? Path.of("") : dest).toAbsolutePath().normalize();
         try {
@@ -203,9 +206,9 @@ public final class DownloadCommand implements Callable<Integer> {
             throw new UsageException("cannot create destination folder " + root + ": " + e.getMessage());
         }
         int maxConnections = Math.max(connections, 1) * objects;
-        try (S3Store s3 = store.open(where, Math.min(maxConnections, 256))) {
+        try (ObjectStore remote = store.open(where, Math.min(maxConnections, 256))) {
             Signals.onStop(this::pauseAll);
-            List<ObjectSummary> found = listAll(s3, uri.bucket(), prefix);
+            List<ObjectSummary> found = listAll(remote, uri.bucket(), prefix);
             RateLimiter global = RateLimiter.unlimited().child(rate);
             ConcurrentLinkedQueue<ObjectSummary> queue = new ConcurrentLinkedQueue<>(found);
             List<DownloadResult> results = new CopyOnWriteArrayList<>();
@@ -215,7 +218,7 @@ public final class DownloadCommand implements Callable<Integer> {
                 Thread t = new Thread(() -> {
                     ObjectSummary o;
                     while (!stopping.get() && (o = queue.poll()) != null) {
-                        downloadOne(s3, where, uri.bucket(), prefix, root, o, part, global, results, problems);
+                        downloadOne(remote, where, uri, root, o, part, global, results, problems);
                     }
                 }, "ferry-objects-" + i);
                 threads.add(t);
@@ -237,22 +240,24 @@ public final class DownloadCommand implements Callable<Integer> {
         }
     }
 
-    private static List<ObjectSummary> listAll(S3Store s3, String bucket, String prefix) throws IOException {
+    private static List<ObjectSummary> listAll(ObjectStore remote, String bucket, String prefix) throws IOException {
         List<ObjectSummary> all = new ArrayList<>();
         String token = null;
         CancelSignal never = new CancelSignal();
         do {
-            ListPage page = s3.list(bucket, prefix, null, token, 1000, never);
+            ListPage page = remote.list(bucket, prefix, null, token, 1000, never);
             all.addAll(page.objects());
             token = page.nextToken();
         } while (token != null);
         return all;
     }
 
-    private void downloadOne(S3Store s3, StoreOptions.Resolved where, String bucket, String prefix, Path root,
+    private void downloadOne(ObjectStore remote, StoreOptions.Resolved where, ObjectUri under, Path root,
                              ObjectSummary o, long part, RateLimiter global, List<DownloadResult> results,
                              List<String> problems) {
-        String label = "s3://" + bucket + "/" + o.key();
+        String bucket = under.bucket();
+        String prefix = under.key();
+        String label = under.withKey(o.key()).toString();
         Path target;
         try {
             target = SafePaths.resolve(root, o.key().substring(prefix.length()));
@@ -287,7 +292,7 @@ public final class DownloadCommand implements Callable<Integer> {
                 .withCheckpoint(cp).withOverwrite(overwrite);
         TransferPrinter printer = new TransferPrinter(TransferPrinter.modeFor(json, true), label, System.out,
                 System.err);
-        Download d = new Download(s3, request, global, printer);
+        Download d = new Download(remote, request, global, printer);
         running.add(d);
         if (stopping.get()) {
             d.pause();

@@ -9,9 +9,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = FerryCommand.Version.class,
-        description = "Ferry: parallel, resumable transfers for S3-compatible storage.",
-        footer = {"", "Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, or a profile in "
-                + "~/.aws/credentials (--profile, AWS_PROFILE).", "Data folder: FERRY_HOME."})
+        description = "Ferry: parallel, resumable transfers for S3-compatible storage (s3://bucket/key) and "
+                + "Volcengine TOS (tos://bucket/key).",
+        footer = {"", "Credentials for s3://: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, or a "
+                + "profile in ~/.aws/credentials (--profile, AWS_PROFILE).",
+                "Credentials for tos://: TOS_ACCESS_KEY, TOS_SECRET_KEY and TOS_SECURITY_TOKEN; the endpoint from "
+                        + "--endpoint or TOS_ENDPOINT, or the region's public one from --region or TOS_REGION.",
+                "Data folder: FERRY_HOME."})
 public final class FerryCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -7,23 +7,27 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.ferry.storage.BucketSummary;
 import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.ListPage;
+import dev.ferry.storage.ObjectStore;
 import dev.ferry.storage.ObjectSummary;
 import dev.ferry.storage.StoreException;
-import dev.ferry.storage.s3.S3Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "ls", mixinStandardHelpOptions = true, description = "List objects and common prefixes (folders) under s3://bucket[/prefix].",
-        footer = {"", "Examples:", "  ferry ls s3://bucket/", "  ferry ls s3://bucket/photos/2024/ --recursive"})
+@Command(name = "ls", mixinStandardHelpOptions = true,
+        description = {"List objects and common prefixes (folders) under s3://bucket[/prefix] or tos://bucket[/prefix];",
+                "s3:// or tos:// alone lists the buckets the credentials can see."},
+        footer = {"", "Examples:", "  ferry ls s3://bucket/", "  ferry ls s3://bucket/photos/2024/ --recursive",
+                "  ferry ls tos:// --region cn-beijing", "  ferry ls tos://bucket/photos/ --endpoint tos-cn-beijing.volces.com"})
 public final class LsCommand implements Callable<Integer> {
     private static final DateTimeFormatter DATE =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
-    @Parameters(index = "0", paramLabel = "URI", description = "s3://bucket or s3://bucket/prefix")
+    @Parameters(index = "0", paramLabel = "URI", description = "s3://bucket[/prefix], tos://bucket[/prefix], or s3:// or tos:// for the buckets")
     String uri;
 
     @Mixin
@@ -50,14 +54,18 @@ public final class LsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        S3Uri u = S3Uri.parse(uri);
-        StoreOptions.Resolved where = store.resolve(env, true);
-        try (S3Store s3 = store.open(where, 4)) {
+        ObjectUri u = ObjectUri.parseLocation(uri);
+        StoreOptions.Resolved where = store.resolve(u.scheme(), env, true);
+        try (ObjectStore remote = store.open(where, 4)) {
+            if (u.isBucketList()) {
+                remote.listBuckets(new CancelSignal()).forEach(this::print);
+                return 0;
+            }
             String token = null;
             CancelSignal never = new CancelSignal();
             long count = 0;
             do {
-                ListPage page = s3.list(u.bucket(), u.key(), recursive ? null : "/", token, 1000, never);
+                ListPage page = remote.list(u.bucket(), u.key(), recursive ? null : "/", token, 1000, never);
                 for (String p : page.prefixes()) {
                     print(p, -1, null);
                 }
@@ -73,6 +81,17 @@ public final class LsCommand implements Callable<Integer> {
             return e.isServerError() && e.httpStatus() < 500 ? 2 : 1;
         } catch (java.io.InterruptedIOException e) {
             return 1;
+        }
+    }
+
+    private void print(BucketSummary b) {
+        if (json) {
+            ObjectNode n = Json.object("bucket");
+            n.put("name", b.name());
+            n.put("created", b.created() == null ? null : b.created().toString());
+            Json.print(System.out, n);
+        } else {
+            System.out.printf("%19s %s%n", b.created() == null ? "" : DATE.format(b.created()), b.name());
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.ferry.storage.tos.TosStore;
 import dev.ferry.transfer.checkpoint.CheckpointFiles;
 import dev.ferry.transfer.checkpoint.CopyCheckpoint;
 import dev.ferry.transfer.checkpoint.DownloadCheckpoint;
@@ -44,6 +45,12 @@ public final class StatusCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** "tos://" for a checkpoint a TOS store wrote (its endpoint id says so), else "s3://". */
+    static String schemeOf(String endpointId) {
+        return endpointId != null && endpointId.startsWith(TosStore.ENDPOINT_ID_PREFIX) ? ObjectUri.Scheme.TOS.prefix()
+                : ObjectUri.Scheme.S3.prefix();
+    }
+
     private static <T> T readQuietly(Path f, Class<T> type) {
         try {
             return CheckpointFiles.read(f, type);
@@ -68,8 +75,9 @@ public final class StatusCommand implements Callable<Integer> {
             unreadable(f);
             return;
         }
-        String source = "s3://" + cp.source().bucket() + "/" + cp.source().key();
-        String dest = "s3://" + cp.destinationBucket() + "/" + cp.destinationKey();
+        String scheme = schemeOf(cp.source().endpoint());
+        String source = scheme + cp.source().bucket() + "/" + cp.source().key();
+        String dest = scheme + cp.destinationBucket() + "/" + cp.destinationKey();
         long partsDone = cp.parts().stream().filter(CopyCheckpoint.Part::isDone).count();
         long total = cp.object().size();
         if (json) {
@@ -103,7 +111,7 @@ public final class StatusCommand implements Callable<Integer> {
             unreadable(f);
             return;
         }
-        String source = "s3://" + cp.source().bucket() + "/" + cp.source().key();
+        String source = schemeOf(cp.source().endpoint()) + cp.source().bucket() + "/" + cp.source().key();
         long done = cp.completedBytes();
         long total = cp.expectedLength();
         long partsDone = cp.parts().stream().filter(DownloadCheckpoint.Part::isDone).count();

@@ -174,7 +174,7 @@ class CliS3IT {
     void badInputGetsOneLineErrorsAndExitTwo() throws Exception {
         s3.put(bucket, "k", TestData.bytes(10, 1));
         String src = "s3://" + bucket + "/k";
-        assertUsageError(cli.run("download", "http//broken", "--endpoint", endpoint), "not an S3 URI");
+        assertUsageError(cli.run("download", "http//broken", "--endpoint", endpoint), "not an S3 or TOS URI");
         assertUsageError(cli.run("download", src, "--endpoint", endpoint, "--profile", "ghost"), "unknown profile 'ghost'");
         assertUsageError(cli.run("download", src, "--endpoint", endpoint, "--part-size", "1MiB"), "--part-size");
         assertUsageError(cli.run("download", src, "--endpoint", endpoint, "--limit", "fast"), "invalid rate");

@@ -8,11 +8,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class S3UriTest {
+class ObjectUriTest {
 
     @Test
     void bucketAndKey() {
-        S3Uri u = S3Uri.parse("s3://my-bucket/dir/file.bin");
+        ObjectUri u = ObjectUri.parse("s3://my-bucket/dir/file.bin");
 
         assertThat(u.bucket()).isEqualTo("my-bucket");
         assertThat(u.key()).isEqualTo("dir/file.bin");
@@ -22,18 +22,18 @@ class S3UriTest {
 
     @Test
     void bucketOnlyIsTheEmptyPrefix() {
-        S3Uri bare = S3Uri.parse("s3://bucket");
-        S3Uri slash = S3Uri.parse("s3://bucket/");
+        ObjectUri bare = ObjectUri.parse("s3://bucket");
+        ObjectUri slash = ObjectUri.parse("s3://bucket/");
 
-        assertThat(bare).isEqualTo(new S3Uri("bucket", ""));
-        assertThat(slash).isEqualTo(new S3Uri("bucket", ""));
+        assertThat(bare).isEqualTo(ObjectUri.s3("bucket", ""));
+        assertThat(slash).isEqualTo(ObjectUri.s3("bucket", ""));
         assertThat(bare.isPrefix()).isTrue();
         assertThat(bare).hasToString("s3://bucket/");
     }
 
     @Test
     void keyEndingInSlashIsAPrefix() {
-        S3Uri u = S3Uri.parse("s3://bucket/photos/2024/");
+        ObjectUri u = ObjectUri.parse("s3://bucket/photos/2024/");
 
         assertThat(u.key()).isEqualTo("photos/2024/");
         assertThat(u.isPrefix()).isTrue();
@@ -41,7 +41,7 @@ class S3UriTest {
 
     @Test
     void schemeIsCaseInsensitiveAndBucketCaseIsKept() {
-        S3Uri u = S3Uri.parse("S3://Legacy.Bucket_1/Key");
+        ObjectUri u = ObjectUri.parse("S3://Legacy.Bucket_1/Key");
 
         assertThat(u.bucket()).isEqualTo("Legacy.Bucket_1");
         assertThat(u.key()).isEqualTo("Key");
@@ -49,7 +49,7 @@ class S3UriTest {
 
     @Test
     void keyIsKeptVerbatim() {
-        S3Uri u = S3Uri.parse("s3://b/a b/ü+%20?x=1#frag//../z");
+        ObjectUri u = ObjectUri.parse("s3://b/a b/ü+%20?x=1#frag//../z");
 
         assertThat(u.key()).isEqualTo("a b/ü+%20?x=1#frag//../z");
         assertThat(u.isPrefix()).isFalse();
@@ -57,30 +57,30 @@ class S3UriTest {
 
     @Test
     void onlyTheFirstSlashSeparatesTheBucket() {
-        assertThat(S3Uri.parse("s3://b//leading").key()).isEqualTo("/leading");
+        assertThat(ObjectUri.parse("s3://b//leading").key()).isEqualTo("/leading");
     }
 
     @Test
     void parseOfToStringIsIdentity() {
-        S3Uri u = new S3Uri("bucket", "some/key");
+        ObjectUri u = ObjectUri.s3("bucket", "some/key");
 
-        assertThat(S3Uri.parse(u.toString())).isEqualTo(u);
+        assertThat(ObjectUri.parse(u.toString())).isEqualTo(u);
     }
 
     @ParameterizedTest
     @NullAndEmptySource
-    @ValueSource(strings = {"bucket/key", "s3:/bucket/key", "http://bucket/key", "s3:bucket", "tos://b/k"})
-    void notAnS3Uri(String text) {
-        assertThatThrownBy(() -> S3Uri.parse(text))
+    @ValueSource(strings = {"bucket/key", "s3:/bucket/key", "http://bucket/key", "s3:bucket", "tos:/b/k", "gs://b/k"})
+    void notAnObjectUri(String text) {
+        assertThatThrownBy(() -> ObjectUri.parse(text))
                 .isInstanceOf(UsageException.class)
-                .hasMessageContaining("not an S3 URI")
-                .hasMessageContaining("s3://bucket/key");
+                .hasMessageContaining("not an S3 or TOS URI")
+                .hasMessageContaining("s3://bucket/key or tos://bucket/key");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"s3://", "s3:///key"})
+    @ValueSource(strings = {"s3://", "s3:///key", "tos://", "tos:///key"})
     void missingBucket(String text) {
-        assertThatThrownBy(() -> S3Uri.parse(text))
+        assertThatThrownBy(() -> ObjectUri.parse(text))
                 .isInstanceOf(UsageException.class)
                 .hasMessageStartingWith("no bucket in '" + text + "'");
     }
@@ -88,7 +88,7 @@ class S3UriTest {
     @ParameterizedTest
     @ValueSource(strings = {"s3://bad bucket/k", "s3://b?x/k", "s3://b:80/k", "s3://bü/k"})
     void invalidBucketName(String text) {
-        assertThatThrownBy(() -> S3Uri.parse(text))
+        assertThatThrownBy(() -> ObjectUri.parse(text))
                 .isInstanceOf(UsageException.class)
                 .hasMessageStartingWith("invalid bucket name");
     }
@@ -97,7 +97,31 @@ class S3UriTest {
     void overlongBucketIsRejected() {
         String name = "b".repeat(256);
 
-        assertThatThrownBy(() -> S3Uri.parse("s3://" + name + "/k")).isInstanceOf(UsageException.class);
-        assertThat(S3Uri.parse("s3://" + name.substring(1) + "/k").bucket()).hasSize(255);
+        assertThatThrownBy(() -> ObjectUri.parse("s3://" + name + "/k")).isInstanceOf(UsageException.class);
+        assertThat(ObjectUri.parse("s3://" + name.substring(1) + "/k").bucket()).hasSize(255);
+    }
+
+    @Test
+    void tosUrisNameTheirScheme() {
+        ObjectUri u = ObjectUri.parse("TOS://my-bucket/dir/file.bin");
+
+        assertThat(u.scheme()).isEqualTo(ObjectUri.Scheme.TOS);
+        assertThat(u.bucket()).isEqualTo("my-bucket");
+        assertThat(u.key()).isEqualTo("dir/file.bin");
+        assertThat(u).hasToString("tos://my-bucket/dir/file.bin");
+        assertThat(u.withKey("other")).isEqualTo(ObjectUri.tos("my-bucket", "other"));
+        assertThat(ObjectUri.parse("s3://b/k").scheme()).isEqualTo(ObjectUri.Scheme.S3);
+    }
+
+    @Test
+    void aSchemeAloneIsTheBucketListWhereALocationMayBeOne() {
+        assertThat(ObjectUri.parseLocation("tos://")).satisfies(u -> {
+            assertThat(u.isBucketList()).isTrue();
+            assertThat(u.scheme()).isEqualTo(ObjectUri.Scheme.TOS);
+            assertThat(u).hasToString("tos://");
+        });
+        assertThat(ObjectUri.parseLocation("s3://").isBucketList()).isTrue();
+        assertThat(ObjectUri.parseLocation("s3://b").isBucketList()).isFalse();
+        assertThatThrownBy(() -> ObjectUri.parseLocation("tos:///key")).hasMessageStartingWith("no bucket");
     }
 }
