@@ -26,6 +26,7 @@ import dev.ferry.storage.CopyStore.UploadedPart;
 import dev.ferry.storage.Etags;
 import dev.ferry.storage.ObjectInfo;
 import dev.ferry.storage.ObjectRef;
+import dev.ferry.storage.ServerThrottling;
 import dev.ferry.storage.StoreException;
 import dev.ferry.transfer.checkpoint.CheckpointFiles;
 import dev.ferry.transfer.checkpoint.CopyCheckpoint;
@@ -78,7 +79,8 @@ public final class Copy implements Transfer {
     private long reused;
 
     public Copy(CopyStore store, CopyRequest request, TransferListener listener) {
-        this.store = Objects.requireNonNull(store);
+        // where the server can throttle a copy (TOS), the copy's own limit goes to it with every part copy
+        this.store = ServerThrottling.apply(Objects.requireNonNull(store), request.rateLimit(), request.connections());
         this.request = Objects.requireNonNull(request);
         this.notifier = new Notifier(IDS.incrementAndGet() + "-copy-" + request.source().fileName(), listener,
                 this::counters);

@@ -9,9 +9,19 @@ import dev.ferry.storage.ObjectRef;
  * A server-side copy of one object to another key (same endpoint).
  *
  * @param checkpoint where to keep the checkpoint, or null for none (a paused or failed copy then aborts its upload)
+ * @param rateLimit  bytes per second the server is asked to hold the copy to, where it can (TOS); 0 for none.
+ *                   The copy's bytes never pass the client, so no client-side limit applies.
  */
-public record CopyRequest(ObjectRef source, ObjectRef destination, long partSize, int connections, Path checkpoint) {
+public record CopyRequest(ObjectRef source, ObjectRef destination, long partSize, int connections, Path checkpoint,
+                          long rateLimit) {
+    public CopyRequest(ObjectRef source, ObjectRef destination, long partSize, int connections, Path checkpoint) {
+        this(source, destination, partSize, connections, checkpoint, 0);
+    }
+
     public CopyRequest {
+        if (rateLimit < 0) {
+            throw new IllegalArgumentException("rate limit must not be negative");
+        }
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(destination, "destination");
         if (partSize <= 0) {
@@ -30,15 +40,19 @@ public record CopyRequest(ObjectRef source, ObjectRef destination, long partSize
     }
 
     public CopyRequest withPartSize(long v) {
-        return new CopyRequest(source, destination, v, connections, checkpoint);
+        return new CopyRequest(source, destination, v, connections, checkpoint, rateLimit);
     }
 
     public CopyRequest withConnections(int v) {
-        return new CopyRequest(source, destination, partSize, v, checkpoint);
+        return new CopyRequest(source, destination, partSize, v, checkpoint, rateLimit);
     }
 
     public CopyRequest withCheckpoint(Path v) {
-        return new CopyRequest(source, destination, partSize, connections, v);
+        return new CopyRequest(source, destination, partSize, connections, v, rateLimit);
+    }
+
+    public CopyRequest withRateLimit(long v) {
+        return new CopyRequest(source, destination, partSize, connections, checkpoint, v);
     }
 
     /** Whether the copy would write the object onto itself. */

@@ -37,6 +37,7 @@ import dev.ferry.storage.Etags;
 import dev.ferry.storage.ObjectInfo;
 import dev.ferry.storage.ObjectStore;
 import dev.ferry.storage.RangeBody;
+import dev.ferry.storage.ServerThrottling;
 import dev.ferry.storage.StoreException;
 import dev.ferry.storage.http.RetryPolicy;
 import dev.ferry.transfer.FailureKind;
@@ -105,7 +106,9 @@ public final class Download implements Transfer {
 
     public Download(ObjectStore store, DownloadRequest request, RateLimiter parentLimiter, TransferListener listener,
                     RetryPolicy partRetry) {
-        this.store = Objects.requireNonNull(store);
+        // the client limiter keeps the exact rate; a server that can throttle too (TOS) is asked to, so its
+        // connections do not run ahead of what the client will read
+        this.store = ServerThrottling.apply(Objects.requireNonNull(store), request.rateLimit(), request.connections());
         this.request = Objects.requireNonNull(request);
         this.limiter = (parentLimiter == null ? RateLimiter.unlimited() : parentLimiter).child(request.rateLimit());
         this.partRetry = partRetry;

@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import dev.ferry.storage.BucketSummary;
 import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.CopyStore;
+import dev.ferry.storage.ServerThrottling;
 import dev.ferry.storage.Crc64;
 import dev.ferry.storage.Etags;
 import dev.ferry.storage.ListPage;
@@ -45,7 +46,7 @@ import okhttp3.Response;
  * with {@link #withTrafficLimit(long)}: a light view that shares this store's connections, so an engine gives
  * each transfer its own view (see {@link TrafficLimit#perConnection}) without touching the others.
  */
-public final class TosStore implements CopyStore {
+public final class TosStore implements CopyStore, ServerThrottling {
     /** What {@link #endpointId()} starts with. */
     public static final String ENDPOINT_ID_PREFIX = "tos+";
     /** Standard headers a copy carries over, besides x-tos-meta-*. */
@@ -80,6 +81,11 @@ public final class TosStore implements CopyStore {
      * @param bitsPerSecond per request, as TOS defines {@code x-tos-traffic-limit}; 0 for none
      * @throws IllegalArgumentException outside 0 and TOS' accepted range
      */
+    @Override
+    public TosStore throttledTo(long bytesPerSecond, int connections) {
+        return withTrafficLimit(TrafficLimit.perConnection(bytesPerSecond, connections));
+    }
+
     public TosStore withTrafficLimit(long bitsPerSecond) {
         TrafficLimit.check(bitsPerSecond);
         return bitsPerSecond == trafficLimit ? this : new TosStore(transport, bitsPerSecond);
