@@ -1,6 +1,7 @@
 package dev.ferry.app.queue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,6 +37,8 @@ import javafx.scene.input.TransferMode;
 public final class QueueView {
     /** What a row drag carries: the dragged transfers' ids, comma-separated. */
     public static final DataFormat ROWS = new DataFormat("application/x-ferry-transfer-ids");
+    /** The queue's row height in pixels, as in the stylesheet. */
+    static final double ROW_HEIGHT = 30;
 
     private final QueueModel model;
     private final QueueActions actions;
@@ -47,9 +50,18 @@ public final class QueueView {
         this.model = model;
         this.actions = actions;
         table.setId("queue");
+        // before the table listens: its selection model reacts to the rows' changes in its own way
+        model.rows().addListener((ListChangeListener<TransferRow>) c -> {
+            if (structural(c) && !selectedIds.isEmpty()) {
+                restoringSelection = true; // keep what was selected until the table has seen the change
+            }
+        });
         table.setItems(model.rows());
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        // every row is one line as high as the stylesheet makes it (ferry.css, -fx-cell-size of #queue's rows):
+        // a fixed size spares the table measuring each row it shows, a third of a frame's work when scrolling
+        table.setFixedCellSize(ROW_HEIGHT);
         table.setPlaceholder(placeholder());
         addColumns();
         table.setRowFactory(t -> row());
@@ -98,23 +110,26 @@ public final class QueueView {
         return l;
     }
 
+    /**
+     * Cells observe the rows' properties and format what they show themselves: a binding made in a cell value
+     * factory would be made anew each time a cell shows another row, and stay registered with the row's property.
+     */
     private void addColumns() {
-        TableColumn<TransferRow, String> name = text("Name", TransferRow::nameProperty, 260);
-        TableColumn<TransferRow, String> kind = text("Kind", TransferRow::kindProperty, 80);
-        TableColumn<TransferRow, String> size = text("Size",
-                r -> Bindings.createStringBinding(() -> Formats.size(r.sizeProperty().get()), r.sizeProperty()), 90);
+        TableColumn<TransferRow, String> name = text("Name", TransferRow::nameProperty, s -> s, 260);
+        TableColumn<TransferRow, String> kind = text("Kind", TransferRow::kindProperty, s -> s, 80);
+        TableColumn<TransferRow, Number> size = text("Size", TransferRow::sizeProperty,
+                n -> Formats.size(n.longValue()), 90);
         TableColumn<TransferRow, Double> progress = new TableColumn<>("Progress");
         progress.setCellValueFactory(c -> c.getValue().progressProperty().asObject());
         progress.setCellFactory(c -> new ProgressCell());
         progress.setPrefWidth(140);
-        TableColumn<TransferRow, String> speed = text("Speed",
-                r -> Bindings.createStringBinding(() -> Formats.rate(r.rateProperty().get()), r.rateProperty()), 100);
-        TableColumn<TransferRow, String> eta = text("ETA",
-                r -> Bindings.createStringBinding(() -> Formats.eta(r.etaProperty().get()), r.etaProperty()), 90);
-        TableColumn<TransferRow, String> state = text("State", TransferRow::statusProperty, 200);
-        TableColumn<TransferRow, String> limit = text("Limit",
-                r -> Bindings.createStringBinding(() -> r.limitProperty().get() > 0
-                        ? Formats.limit(r.limitProperty().get()) : "", r.limitProperty()), 100);
+        TableColumn<TransferRow, Number> speed = text("Speed", TransferRow::rateProperty,
+                n -> Formats.rate(n.longValue()), 100);
+        TableColumn<TransferRow, Number> eta = text("ETA", TransferRow::etaProperty,
+                n -> Formats.eta(n.longValue()), 90);
+        TableColumn<TransferRow, String> state = text("State", TransferRow::statusProperty, s -> s, 200);
+        TableColumn<TransferRow, Number> limit = text("Limit", TransferRow::limitProperty,
+                n -> n.longValue() > 0 ? Formats.limit(n.longValue()) : "", 100);
         List<TableColumn<TransferRow, ?>> columns = List.of(name, kind, size, progress, speed, eta, state, limit);
         for (TableColumn<TransferRow, ?> c : columns) {
             c.setSortable(false); // the queue's order is its meaning
@@ -122,18 +137,19 @@ public final class QueueView {
         table.getColumns().setAll(columns);
     }
 
-    private static TableColumn<TransferRow, String> text(String title,
-                                                         Function<TransferRow, ObservableValue<String>> value,
-                                                         double width) {
-        TableColumn<TransferRow, String> c = new TableColumn<>(title);
+    private static <T> TableColumn<TransferRow, T> text(String title,
+                                                        Function<TransferRow, ObservableValue<T>> value,
+                                                        Function<T, String> format, double width) {
+        TableColumn<TransferRow, T> c = new TableColumn<>(title);
         c.setId("col-" + title.toLowerCase());
         c.setCellValueFactory(cell -> value.apply(cell.getValue()));
         c.setPrefWidth(width);
         c.setCellFactory(col -> new TableCell<>() {
             @Override
-            protected void updateItem(String item, boolean empty) {
-                super.updateItem(item, empty);
-                setText(empty ? null : item);
+            protected void updateItem(T value, boolean empty) {
+                super.updateItem(value, empty);
+                String item = empty || value == null ? null : format.apply(value);
+                setText(item);
                 // long texts (a failure's reason) are cut by the column: the whole text is a hover away
                 setTooltip(empty || item == null || item.length() < 24 ? null : new Tooltip(item));
             }
@@ -220,7 +236,11 @@ public final class QueueView {
         return item;
     }
 
-    /** The model replaces its rows when the order changes; the selection follows the transfers, not the indexes. */
+    /**
+     * The model replaces a stretch of rows when transfers are added, removed or moved; the selection follows the
+     * transfers, not the indexes. What is selected is recorded as ids; a listener that runs before the table's
+     * selection model freezes that record during a structural change, and this one restores it afterwards.
+     */
     private void keepSelectionAcrossReorders() {
         table.getSelectionModel().getSelectedItems().addListener((ListChangeListener<TransferRow>) c -> {
             if (!restoringSelection) {
@@ -233,27 +253,56 @@ public final class QueueView {
             }
         });
         model.rows().addListener((ListChangeListener<TransferRow>) c -> {
-            boolean structural = false;
-            while (c.next()) {
-                structural |= !c.wasUpdated();
-            }
-            if (!structural || selectedIds.isEmpty()) {
+            if (!structural(c)) {
                 return;
             }
-            restoringSelection = true;
             try {
-                List<Long> keep = new ArrayList<>(selectedIds);
-                table.getSelectionModel().clearSelection();
-                for (long id : keep) {
-                    TransferRow r = model.row(id);
-                    if (r != null) {
-                        table.getSelectionModel().select(r);
-                    }
+                if (!selectedIds.isEmpty()) {
+                    restoreSelection();
                 }
-                selectedIds.retainAll(keep.stream().filter(id -> model.row(id) != null).toList());
             } finally {
                 restoringSelection = false;
             }
         });
+    }
+
+    private static boolean structural(ListChangeListener.Change<? extends TransferRow> c) {
+        boolean structural = false;
+        while (c.next()) {
+            structural |= !c.wasUpdated();
+        }
+        c.reset();
+        return structural;
+    }
+
+    /** Selects the transfers recorded in {@link #selectedIds} that are still there. */
+    private void restoreSelection() {
+        restoringSelection = true;
+        selectedIds.removeIf(id -> model.row(id) == null);
+        List<TransferRow> now = table.getSelectionModel().getSelectedItems();
+        if (now.size() == selectedIds.size() && now.stream().allMatch(r -> r != null && selectedIds.contains(r.id()))) {
+            return; // the change left the selection as it was
+        }
+        // the indexes in one pass over the rows: selecting row objects one by one would search the rows for each
+        long last = -1;
+        for (long id : selectedIds) {
+            last = id;
+        }
+        int[] indexes = new int[selectedIds.size()];
+        int n = 0;
+        int lastIndex = -1;
+        List<TransferRow> rows = model.rows();
+        for (int i = 0; i < rows.size() && n < indexes.length; i++) {
+            long id = rows.get(i).id();
+            if (selectedIds.contains(id)) {
+                indexes[n++] = i;
+                lastIndex = id == last ? i : lastIndex;
+            }
+        }
+        table.getSelectionModel().clearSelection();
+        if (n > 0) {
+            table.getSelectionModel().selectIndices(indexes[0], Arrays.copyOfRange(indexes, 1, n));
+            table.getSelectionModel().select(lastIndex); // the one chosen last stays the one the details show
+        }
     }
 }

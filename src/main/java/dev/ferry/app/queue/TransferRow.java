@@ -1,5 +1,7 @@
 package dev.ferry.app.queue;
 
+import java.util.Objects;
+
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ObjectProperty;
@@ -15,6 +17,7 @@ import javafx.beans.property.StringProperty;
 
 import dev.ferry.transfer.TransferState;
 import dev.ferry.transfer.queue.TransferSnapshot;
+import dev.ferry.transfer.queue.TransferSpec;
 
 /** One queue row: observable copies of a transfer's latest snapshot, set on the FX thread only. */
 public final class TransferRow {
@@ -32,20 +35,31 @@ public final class TransferRow {
 
     TransferRow(TransferSnapshot s) {
         this.id = s.id();
+        kind.set(s.kind() == TransferSpec.Kind.COPY ? "Copy" : "Download");
         update(s);
     }
 
-    void update(TransferSnapshot s) {
+    /**
+     * Takes a newer snapshot of the transfer. Returns false when it shows nothing new: the service hands out the
+     * same snapshot again for a transfer that did not change, which costs nothing here.
+     */
+    boolean update(TransferSnapshot s) {
+        TransferSnapshot old = snapshot.get();
+        if (s == old || s.equals(old)) {
+            return false;
+        }
         snapshot.set(s);
         name.set(s.name());
-        kind.set(s.kind() == dev.ferry.transfer.queue.TransferSpec.Kind.COPY ? "Copy" : "Download");
         size.set(s.total());
         progress.set(s.fraction());
         rate.set(s.isActive() ? s.rate() : 0);
         eta.set(s.isActive() ? s.etaSeconds() : -1);
         state.set(s.state());
-        status.set(Formats.status(s));
+        if (old == null || old.state() != s.state() || !Objects.equals(old.message(), s.message())) {
+            status.set(Formats.status(s));
+        }
         limit.set(s.limit());
+        return true;
     }
 
     public long id() {

@@ -19,6 +19,9 @@ import dev.ferry.transfer.event.TransferListener;
 /**
  * One entry of the queue: its spec, its state between runs, and the run in progress. Guarded by its own
  * monitor; the service calls in while holding its own, never the other way round.
+ *
+ * <p>Views read a snapshot of every entry four times a second, and a queue can hold thousands of entries that
+ * are not running: the snapshot of an entry without a run is kept until something about it changes.
  */
 final class QueuedTransfer {
     static final int LOG_LIMIT = 500;
@@ -27,6 +30,8 @@ final class QueuedTransfer {
 
     private final long id;
     private final TransferSpec spec;
+    private final String sourceText;
+    private final String destinationText;
     private final ArrayDeque<LogEntry> log = new ArrayDeque<>();
     private final Set<Integer> failedParts = new HashSet<>();
 
@@ -45,10 +50,14 @@ final class QueuedTransfer {
     private boolean pausedForShutdown;
     private boolean removeWhenStopped;
     private List<PartView> lastParts = List.of();
+    /** The snapshot while no run is attached; null when something changed since it was taken. */
+    private TransferSnapshot still;
 
     QueuedTransfer(long id, TransferSpec spec, TransferState state, long limit) {
         this.id = id;
         this.spec = spec;
+        this.sourceText = "s3://" + spec.source();
+        this.destinationText = spec.destinationText();
         this.state = state;
         this.limit = limit;
     }
@@ -80,12 +89,14 @@ final class QueuedTransfer {
     synchronized void setState(TransferState s, String why) {
         state = s;
         message = why == null ? "" : why;
+        still = null;
     }
 
     synchronized void restore(String savedMessage, long savedTotal, long savedDone) {
         message = savedMessage == null ? "" : savedMessage;
         total = savedTotal;
         done = savedDone;
+        still = null;
     }
 
     // ---- a run's life ----------------------------------------------------------------------------------------
@@ -97,6 +108,7 @@ final class QueuedTransfer {
         pausedForShutdown = false;
         state = TransferState.CONNECTING;
         message = "";
+        still = null;
         failedParts.clear();
         appendLog("starting", false);
     }
@@ -107,6 +119,7 @@ final class QueuedTransfer {
      */
     synchronized boolean attach(Transfer t, Path checkpointFile) {
         checkpoint = checkpointFile;
+        still = null;
         if (pendingStop != Stop.NONE) {
             boolean cancelled = pendingStop == Stop.CANCEL;
             running = false;
@@ -136,6 +149,7 @@ final class QueuedTransfer {
         message = why == null ? "" : why;
         transfer = null;
         running = false;
+        still = null;
         appendLog(end.name().toLowerCase() + (why == null || why.isBlank() ? "" : ": " + why),
                 end == TransferState.FAILED);
         notifyAll();
@@ -185,6 +199,7 @@ final class QueuedTransfer {
 
     synchronized void setLimit(long bytesPerSecond) {
         limit = bytesPerSecond;
+        still = null;
         if (transfer instanceof Download d) {
             d.setRateLimit(bytesPerSecond);
         }
@@ -193,6 +208,16 @@ final class QueuedTransfer {
     // ---- what views read -------------------------------------------------------------------------------------
 
     synchronized TransferSnapshot snapshot() {
+        if (transfer == null) {
+            if (still == null) {
+                still = take();
+            }
+            return still;
+        }
+        return take();
+    }
+
+    private TransferSnapshot take() {
         TransferState s = state;
         long tot = total;
         long dn = done;
@@ -212,8 +237,8 @@ final class QueuedTransfer {
             rate = p.rate();
             eta = p.etaSeconds();
         }
-        return new TransferSnapshot(id, spec.kind(), spec.name(), "s3://" + spec.source(), spec.destinationText(),
-                checkpoint, s, tot, dn, rate, eta, limit, message, pd, pt);
+        return new TransferSnapshot(id, spec.kind(), spec.name(), sourceText, destinationText, checkpoint, s, tot, dn,
+                rate, eta, limit, message, pd, pt);
     }
 
     synchronized List<PartState> parts() {

@@ -5,9 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -38,6 +41,9 @@ import dev.ferry.transfer.limit.RateLimiter;
  * <p>Every method may be called from any thread and returns at once: transfers run on the executor, and work
  * that touches the network or the disk (cancelling a stopped transfer, for one) runs there too. Views read
  * {@link #snapshot()} on a timer rather than being called back per change.
+ *
+ * <p>A queue may hold many thousands of transfers: finding one by id, adding one and deciding what starts next
+ * do not walk the whole queue when they need not.
  */
 public final class TransferService implements AutoCloseable {
     public static final int DEFAULT_MAX_CONCURRENT = 3;
@@ -52,6 +58,11 @@ public final class TransferService implements AutoCloseable {
     private final ExecutorService ownExecutor;
     private final RateLimiter global = RateLimiter.unlimited();
     private final List<QueuedTransfer> queue = new ArrayList<>();
+    private final Map<Long, QueuedTransfer> byId = new HashMap<>();
+    /** Every transfer the dispatcher started that may still hold its slot (a finished one is dropped lazily). */
+    private final Set<QueuedTransfer> slots = new LinkedHashSet<>();
+    /** False only when no transfer waits in state QUEUED, so the dispatcher has nothing to look for. */
+    private boolean mayHaveQueued = true;
     private final CopyOnWriteArrayList<Consumer<TransferSnapshot>> finishListeners = new CopyOnWriteArrayList<>();
     private final CoalescingSaver saver;
     private long nextId = 1;
@@ -121,9 +132,13 @@ public final class TransferService implements AutoCloseable {
             if (paused) {
                 t.log("added paused", false);
             }
-            queue.add(t);
+            enqueue(t);
         }
-        changed();
+        if (paused) {
+            saver.request(); // nothing new may start
+        } else {
+            changed();
+        }
         return id;
     }
 
@@ -158,7 +173,7 @@ public final class TransferService implements AutoCloseable {
     /** The sum of every running transfer's rate, bytes per second. */
     public synchronized long totalRate() {
         long sum = 0;
-        for (QueuedTransfer t : queue) {
+        for (QueuedTransfer t : slots) { // only a transfer with a run has a rate
             sum += t.snapshot().rate();
         }
         return sum;
@@ -191,7 +206,7 @@ public final class TransferService implements AutoCloseable {
     public void resume(long id) {
         synchronized (this) {
             find(id).filter(t -> !t.isRunning() && (t.state() == TransferState.PAUSED
-                    || t.state() == TransferState.FAILED)).ifPresent(t -> t.setState(TransferState.QUEUED, ""));
+                    || t.state() == TransferState.FAILED)).ifPresent(this::requeue);
         }
         changed();
     }
@@ -201,7 +216,7 @@ public final class TransferService implements AutoCloseable {
         synchronized (this) {
             find(id).filter(t -> !t.isRunning() && (t.state() == TransferState.FAILED
                     || t.state() == TransferState.CANCELLED || t.state() == TransferState.PAUSED))
-                    .ifPresent(t -> t.setState(TransferState.QUEUED, ""));
+                    .ifPresent(this::requeue);
         }
         changed();
     }
@@ -241,7 +256,7 @@ public final class TransferService implements AutoCloseable {
                 t.cancel();
             } else {
                 cancel(t);
-                queue.remove(t);
+                dequeue(t);
             }
         }
         changed();
@@ -249,17 +264,25 @@ public final class TransferService implements AutoCloseable {
 
     /** Pauses every running and queued transfer. */
     public void pauseAll() {
-        for (long id : ids()) {
-            pause(id);
+        synchronized (this) {
+            for (QueuedTransfer t : queue) {
+                if (t.isRunning()) {
+                    t.pause();
+                } else if (t.state() == TransferState.QUEUED) {
+                    t.setState(TransferState.PAUSED, "paused");
+                }
+            }
         }
+        changed();
     }
 
     /** Queues every paused transfer again. */
     public void resumeAll() {
-        for (long id : ids()) {
-            synchronized (this) {
-                find(id).filter(t -> t.state() == TransferState.PAUSED && !t.isRunning())
-                        .ifPresent(t -> t.setState(TransferState.QUEUED, ""));
+        synchronized (this) {
+            for (QueuedTransfer t : queue) {
+                if (t.state() == TransferState.PAUSED && !t.isRunning()) {
+                    requeue(t);
+                }
             }
         }
         changed();
@@ -362,28 +385,30 @@ public final class TransferService implements AutoCloseable {
         saver.request();
     }
 
-    /** Starts queued transfers, in queue order, while slots are free. */
+    /**
+     * Starts queued transfers, in queue order, while slots are free. Walks the queue only when a slot is free and
+     * something may be waiting; a walk that reaches the end has started everything that waited.
+     */
     private void dispatch() {
         synchronized (this) {
             if (closed) {
                 return;
             }
-            int active = 0;
-            for (QueuedTransfer t : queue) {
-                if (t.isRunning()) {
-                    active++;
-                }
+            slots.removeIf(t -> !t.isRunning());
+            if (!mayHaveQueued || slots.size() >= maxConcurrent) {
+                return;
             }
             for (QueuedTransfer t : queue) {
-                if (active >= maxConcurrent) {
-                    break;
+                if (slots.size() >= maxConcurrent) {
+                    return;
                 }
                 if (!t.isRunning() && t.state() == TransferState.QUEUED) {
                     t.starting();
-                    active++;
+                    slots.add(t);
                     executor.execute(() -> run(t));
                 }
             }
+            mayHaveQueued = false;
         }
     }
 
@@ -422,7 +447,7 @@ public final class TransferService implements AutoCloseable {
     private void afterRun(QueuedTransfer t) {
         synchronized (this) {
             if (t.isRemoveWhenStopped()) {
-                queue.remove(t);
+                dequeue(t);
             }
         }
         TransferSnapshot s = t.snapshot();
@@ -499,7 +524,7 @@ public final class TransferService implements AutoCloseable {
                 long id = nextId++;
                 QueuedTransfer t = new QueuedTransfer(id, spec, QueueFile.restoredState(i.state()), i.limit());
                 t.restore(i.message(), i.total(), i.done());
-                queue.add(t);
+                enqueue(t);
             } catch (RuntimeException e) {
                 LOG.warning("a saved transfer was skipped: " + message(e));
             }
@@ -526,20 +551,28 @@ public final class TransferService implements AutoCloseable {
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     private Optional<QueuedTransfer> find(long id) {
-        for (QueuedTransfer t : queue) {
-            if (t.id() == id) {
-                return Optional.of(t);
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(byId.get(id));
     }
 
-    private synchronized List<Long> ids() {
-        List<Long> ids = new ArrayList<>(queue.size());
-        for (Iterator<QueuedTransfer> it = queue.iterator(); it.hasNext(); ) {
-            ids.add(it.next().id());
+    /** Appends a transfer to the queue; the caller holds the lock. */
+    private void enqueue(QueuedTransfer t) {
+        queue.add(t);
+        byId.put(t.id(), t);
+        if (t.state() == TransferState.QUEUED) {
+            mayHaveQueued = true;
         }
-        return ids;
+    }
+
+    private void dequeue(QueuedTransfer t) {
+        if (byId.remove(t.id()) != null) {
+            queue.remove(t);
+        }
+    }
+
+    /** Queues a stopped transfer again, for the dispatcher to start; the caller holds the lock. */
+    private void requeue(QueuedTransfer t) {
+        t.setState(TransferState.QUEUED, "");
+        mayHaveQueued = true;
     }
 
     private void checkOpen() {
