@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import javafx.beans.binding.BooleanBinding;
@@ -53,6 +54,7 @@ import dev.ferry.app.queue.TransferRow;
 import dev.ferry.app.settings.AppSettings;
 import dev.ferry.app.settings.SettingsStore;
 import dev.ferry.app.ui.Dialogs;
+import dev.ferry.profiles.StoreKind;
 import dev.ferry.transfer.TransferState;
 import dev.ferry.transfer.queue.TransferSnapshot;
 import dev.ferry.transfer.queue.TransferSpec;
@@ -70,8 +72,11 @@ public final class MainWindow {
     private final BandwidthControl bandwidth;
     private final Intake intake;
     private final SettingsStore settings;
-    private final Supplier<String> linkConnection;
+    private final Function<StoreKind, String> linkConnection;
     private static final int HISTORY = 30;
+    private final List<TransferSnapshot> pendingNotices = new java.util.ArrayList<>();
+    private final javafx.animation.PauseTransition noticeDelay =
+            new javafx.animation.PauseTransition(javafx.util.Duration.millis(600));
     private final StatusBar statusBar = new StatusBar();
     private final List<String> messages = new java.util.ArrayList<>();
     private final Tooltip statusTip = new Tooltip();
@@ -82,12 +87,22 @@ public final class MainWindow {
     private Runnable onSettings = () -> { };
 
     /**
-     * @param linkConnection the connection id that serves dropped and pasted s3:// links, or null when there is
-     *                       none yet
-     * @param opener         opens a file or folder with the desktop's default application
+     * A window whose dropped and pasted links, s3:// or tos://, are all served by one connection.
+     *
+     * @param linkConnection the connection id that serves dropped and pasted links, or null when there is none yet
      */
     public MainWindow(QueueModel model, Intake intake, SettingsStore settings, Supplier<String> linkConnection,
                       Consumer<Path> opener) {
+        this(model, intake, settings, (Function<StoreKind, String>) kind -> linkConnection.get(), opener);
+    }
+
+    /**
+     * @param linkConnection the connection id that serves dropped and pasted links of a kind (s3:// or tos://), or
+     *                       null when there is none yet
+     * @param opener         opens a file or folder with the desktop's default application
+     */
+    public MainWindow(QueueModel model, Intake intake, SettingsStore settings,
+                      Function<StoreKind, String> linkConnection, Consumer<Path> opener) {
         this.model = model;
         this.intake = intake;
         this.settings = settings;
@@ -103,6 +118,7 @@ public final class MainWindow {
         statusBar.getRightItems().add(bandwidth.node());
 
         queue.focusedRow().addListener((o, old, row) -> detail.show(row));
+        noticeDelay.setOnFinished(e -> flushNotices());
         model.service().onFinished(s -> javafx.application.Platform.runLater(() -> announce(s)));
         model.rows().addListener((javafx.collections.ListChangeListener<TransferRow>) c -> detail.refresh());
 
@@ -149,16 +165,52 @@ public final class MainWindow {
                 + "; Ferry continues from the checkpoints when it starts again.", "Pause and quit");
     }
 
-    /** A transfer's run ended: completed and failed ones get a notification and a status line. */
+    /**
+     * A transfer's run ended: completed and failed ones get a status line and a notification. Endings that come
+     * close together (a folder of small files) are gathered into one notification per kind of ending, so a
+     * burst of them never buries the window in popups.
+     */
     private void announce(TransferSnapshot s) {
         String what = s.kind() == TransferSpec.Kind.COPY ? "Copy" : "Download";
         if (s.state() == TransferState.COMPLETED) {
             status(what + " completed: " + s.name());
-            notice(what + " completed", s.name() + (s.total() >= 0 ? " · " + Formats.size(s.total()) : ""), false);
         } else if (s.state() == TransferState.FAILED) {
             status(what + " failed: " + s.name() + ": " + s.message());
-            notice(what + " failed", s.name() + "\n" + s.message(), true);
+        } else {
+            return;
         }
+        pendingNotices.add(s);
+        noticeDelay.playFromStart();
+    }
+
+    private void flushNotices() {
+        List<TransferSnapshot> done = pendingNotices.stream().filter(x -> x.state() == TransferState.COMPLETED).toList();
+        List<TransferSnapshot> failed = pendingNotices.stream().filter(x -> x.state() == TransferState.FAILED).toList();
+        pendingNotices.clear();
+        if (done.size() == 1) {
+            TransferSnapshot s = done.get(0);
+            notice(kindOf(s) + " completed", s.name() + (s.total() >= 0 ? " · " + Formats.size(s.total()) : ""), false);
+        } else if (done.size() > 1) {
+            notice(done.size() + " transfers completed", names(done), false);
+        }
+        if (failed.size() == 1) {
+            TransferSnapshot s = failed.get(0);
+            notice(kindOf(s) + " failed", s.name() + "\n" + s.message(), true);
+        } else if (failed.size() > 1) {
+            notice(failed.size() + " transfers failed", names(failed) + "\nThe first: " + failed.get(0).message(), true);
+        }
+    }
+
+    private static String kindOf(TransferSnapshot s) {
+        return s.kind() == TransferSpec.Kind.COPY ? "Copy" : "Download";
+    }
+
+    static String names(List<TransferSnapshot> all) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < all.size() && i < 3; i++) {
+            text.append(i == 0 ? "" : ", ").append(all.get(i).name());
+        }
+        return all.size() > 3 ? text + " and " + (all.size() - 3) + " more" : text.toString();
     }
 
     private void notice(String title, String text, boolean error) {
@@ -246,7 +298,7 @@ public final class MainWindow {
 
     private ToolBar toolbar() {
         Button addLink = button("add-link", "Add links…", MaterialDesignL.LINK_VARIANT_PLUS,
-                "Download s3:// links (or press Ctrl+V to paste them)", this::askLinks);
+                "Download s3:// or tos:// links (or press Ctrl+V to paste them)", this::askLinks);
         Button connections = button("connections", "Connections…", MaterialDesignS.SERVER_NETWORK,
                 "Add, edit and test storage connections", () -> onConnections.run());
         Button browse = button("browse", "Browse…", MaterialDesignF.FOLDER_SEARCH_OUTLINE,
@@ -305,7 +357,7 @@ public final class MainWindow {
     // ---- links: drop, paste, type -------------------------------------------------------------------------
 
     private void askLinks() {
-        Dialogs.ask(root, "Add links", "s3:// links, one per line or separated by spaces:", "")
+        Dialogs.ask(root, "Add links", "s3:// or tos:// links, one per line or separated by spaces:", "")
                 .ifPresent(text -> take(text.replaceAll("\\s+", "\n")));
     }
 
@@ -326,9 +378,10 @@ public final class MainWindow {
             status(parsed.problems().isEmpty() ? "No links found" : "Not taken: " + parsed.problems().get(0));
             return;
         }
-        String connection = linkConnection.get();
+        String connection = linkConnection.apply(parsed.kind());
         if (connection == null) {
-            status("Add a connection first (Connections…): it tells Ferry where s3:// links live");
+            status("Add a connection first (Connections…): it tells Ferry where " + parsed.kind().scheme()
+                    + " links live");
             return;
         }
         Path folder = Path.of(settings.get().downloadFolder());
@@ -375,7 +428,7 @@ public final class MainWindow {
                 e.acceptTransferModes(TransferMode.COPY, TransferMode.LINK);
                 hint(parsed.summary() + " into " + settings.get().downloadFolder());
             } else {
-                hint(db.hasFiles() ? "Local files cannot be queued: drop s3:// links"
+                hint(db.hasFiles() ? "Local files cannot be queued: drop s3:// or tos:// links"
                         : parsed.problems().isEmpty() ? "Nothing to download here" : parsed.problems().get(0));
             }
             e.consume();

@@ -193,6 +193,9 @@ class MainWindowIT {
         assertThat(downloads.resolve("photos/c.txt")).hasSize(10);
         assertThat(downloads.resolve("elsewhere")).doesNotExist();
         await("summary", () -> messagesQuietly().contains("Queued 3 downloads"));
+        // three endings close together make one notification, not three
+        await("one gathered notification", () -> !robot.lookup("3 transfers completed").queryAll().isEmpty());
+        assertThat(robot.lookup(".notification-bar").queryAll()).hasSize(1);
     }
 
     private List<String> messagesQuietly() {
@@ -269,7 +272,7 @@ class MainWindowIT {
         assertThat(fx(() -> Drops.over(queueNode, Map.of(DataFormat.PLAIN_TEXT, "https://example.com/x.iso"))))
                 .isFalse();
         assertThat(fx(() -> robot.lookup("#drop-hint").queryAs(Label.class).getText()))
-                .isEqualTo("https://example.com/x.iso: only s3:// links can be downloaded in this version");
+                .isEqualTo("https://example.com/x.iso: only s3:// and tos:// links can be downloaded in this version");
 
         // objects dragged out of the browser are downloaded from their own connection
         s3.put(bucket, "drag/from-browser.bin", TestData.bytes(2000, 7));
@@ -306,7 +309,7 @@ class MainWindowIT {
     void whatCannotBeTakenGetsAClearMessage(FxRobot robot) throws Exception {
         runFx(() -> window.take("https://example.com/file.iso"));
         assertThat(fx(window::statusText)).isEqualTo(
-                "Not taken: https://example.com/file.iso: only s3:// links can be downloaded in this version");
+                "Not taken: https://example.com/file.iso: only s3:// and tos:// links can be downloaded in this version");
         runFx(() -> window.take("hello there"));
         assertThat(fx(window::statusText)).contains("not a link");
         assertThat(service.snapshot()).isEmpty();
