@@ -68,11 +68,19 @@ if [ "$WAN" = 1 ]; then
   fi
 fi
 
+# sections other scripts write (e.g. "## Desktop app at scale" by bench/app-scale.sh) are kept as they are
+KEPT=$(mktemp)
+if [ -f "$HERE/RESULTS.md" ]; then
+  awk '/^## /{keep=1} keep' "$HERE/RESULTS.md" > "$KEPT"
+fi
 {
   echo "# Benchmark results"
   echo
   echo "Written by \`bench/run.sh\` on $(date -u +%Y-%m-%d) ($(nproc) cores, $(uname -r), $(java -version 2>&1 | head -1))."
   echo "Medians of $RUNS timed runs after one warm-up per tool; ratios < 1 mean Ferry was faster."
   cat "$REPORT"
-} > "$HERE/RESULTS.md"
+  if [ -s "$KEPT" ]; then echo; cat "$KEPT"; fi
+} > "$HERE/RESULTS.md.new"
+mv "$HERE/RESULTS.md.new" "$HERE/RESULTS.md"
+rm -f "$KEPT"
 echo "wrote $HERE/RESULTS.md"
