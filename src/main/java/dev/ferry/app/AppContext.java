@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +18,7 @@ import dev.ferry.profiles.ConnectionProfile;
 import dev.ferry.profiles.ProfileConnector;
 import dev.ferry.profiles.ProfileStore;
 import dev.ferry.profiles.SecretStores;
+import dev.ferry.profiles.StoreKind;
 import dev.ferry.transfer.queue.TransferService;
 
 /**
@@ -90,18 +92,29 @@ public final class AppContext implements AutoCloseable {
     }
 
     /**
-     * The connection that serves dropped and pasted s3:// links: the one chosen in the settings while it exists,
+     * The connection that serves dropped and pasted links: the one chosen in the settings while it exists,
      * else the first one; null when there is none.
      */
     public String linkConnection() {
         List<ConnectionProfile> all = stores.profiles();
+        return chosen(all).or(() -> all.stream().findFirst()).map(ConnectionProfile::id).orElse(null);
+    }
+
+    /**
+     * The connection that serves links of this kind ({@code s3://} or {@code tos://}): the one chosen in the settings
+     * when it is of that kind, else the first of that kind, else (a bucket may be reachable both ways) the one
+     * {@link #linkConnection()} gives; null when there is none.
+     */
+    public String linkConnection(StoreKind kind) {
+        List<ConnectionProfile> all = stores.profiles();
+        return chosen(all).filter(p -> p.kind() == kind)
+                .or(() -> all.stream().filter(p -> p.kind() == kind).findFirst())
+                .map(ConnectionProfile::id).orElseGet(this::linkConnection);
+    }
+
+    private Optional<ConnectionProfile> chosen(List<ConnectionProfile> all) {
         String chosen = settings.get().defaultConnection();
-        for (ConnectionProfile p : all) {
-            if (p.id().equals(chosen)) {
-                return p.id();
-            }
-        }
-        return all.isEmpty() ? null : all.get(0).id();
+        return all.stream().filter(p -> p.id().equals(chosen)).findFirst();
     }
 
     /**

@@ -10,7 +10,6 @@ import java.util.Optional;
 import dev.ferry.profiles.ConnectionProfile;
 import dev.ferry.profiles.ProfileConnector;
 import dev.ferry.storage.CopyStore;
-import dev.ferry.storage.s3.S3Store;
 import dev.ferry.transfer.queue.StoreResolver;
 
 /**
@@ -24,9 +23,9 @@ public final class ConnectionStores implements StoreResolver, AutoCloseable {
 
     private final ProfileConnector connector;
     private final Map<String, Opened> open = new HashMap<>();
-    private final List<S3Store> retired = new ArrayList<>();
+    private final List<CopyStore> retired = new ArrayList<>();
 
-    private record Opened(ConnectionProfile profile, S3Store store) {
+    private record Opened(ConnectionProfile profile, CopyStore store) {
     }
 
     public ConnectionStores(ProfileConnector connector) {
@@ -48,7 +47,13 @@ public final class ConnectionStores implements StoreResolver, AutoCloseable {
         if (o != null) {
             retired.add(o.store());
         }
-        S3Store store = connector.open(profile, MAX_CONNECTIONS);
+        CopyStore store;
+        try {
+            store = connector.open(profile, MAX_CONNECTIONS);
+        } catch (IllegalArgumentException badProfile) { // edited by hand into something its kind cannot use
+            throw new IOException("the connection '" + profile.name() + "' cannot be used: " + badProfile.getMessage()
+                    + "; edit it under Connections", badProfile);
+        }
         open.put(connectionId, new Opened(profile, store));
         return store;
     }
@@ -87,7 +92,7 @@ public final class ConnectionStores implements StoreResolver, AutoCloseable {
         for (Opened o : open.values()) {
             o.store().close();
         }
-        retired.forEach(S3Store::close);
+        retired.forEach(CopyStore::close);
         open.clear();
         retired.clear();
     }

@@ -11,6 +11,7 @@ import javafx.stage.Stage;
 import dev.ferry.app.browser.BrowserWindow;
 import dev.ferry.app.connections.ConnectionsDialog;
 import dev.ferry.app.settings.SettingsDialog;
+import dev.ferry.profiles.StoreKind;
 import dev.ferry.transfer.checkpoint.FerryHome;
 
 /** The desktop app: one main window over the transfer queue. */
@@ -47,7 +48,7 @@ public final class FerryApp extends Application {
     /** The main window wired to a context: toolbar actions, settings, connections. */
     static MainWindow createWindow(AppContext context, java.util.function.Consumer<Path> opener) {
         MainWindow window = new MainWindow(context.model(), context.intake(), context.settings(),
-                context::linkConnection, opener);
+                (StoreKind kind) -> context.linkConnection(kind), opener);
         window.setOnSettings(() -> new SettingsDialog(window.root().getScene().getWindow(), context.settings().get(),
                 context.stores().profiles()).showAndWait().ifPresent(s -> {
                     context.settings().set(s);

@@ -3,6 +3,7 @@ package dev.ferry.app;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -53,6 +54,7 @@ import dev.ferry.app.queue.TransferRow;
 import dev.ferry.app.settings.AppSettings;
 import dev.ferry.app.settings.SettingsStore;
 import dev.ferry.app.ui.Dialogs;
+import dev.ferry.profiles.StoreKind;
 import dev.ferry.transfer.TransferState;
 import dev.ferry.transfer.queue.TransferSnapshot;
 import dev.ferry.transfer.queue.TransferSpec;
@@ -70,7 +72,7 @@ public final class MainWindow {
     private final BandwidthControl bandwidth;
     private final Intake intake;
     private final SettingsStore settings;
-    private final Supplier<String> linkConnection;
+    private final Function<StoreKind, String> linkConnection;
     private static final int HISTORY = 30;
     private final List<TransferSnapshot> pendingNotices = new java.util.ArrayList<>();
     private final javafx.animation.PauseTransition noticeDelay =
@@ -85,12 +87,22 @@ public final class MainWindow {
     private Runnable onSettings = () -> { };
 
     /**
-     * @param linkConnection the connection id that serves dropped and pasted s3:// links, or null when there is
-     *                       none yet
-     * @param opener         opens a file or folder with the desktop's default application
+     * A window whose dropped and pasted links, s3:// or tos://, are all served by one connection.
+     *
+     * @param linkConnection the connection id that serves dropped and pasted links, or null when there is none yet
      */
     public MainWindow(QueueModel model, Intake intake, SettingsStore settings, Supplier<String> linkConnection,
                       Consumer<Path> opener) {
+        this(model, intake, settings, (Function<StoreKind, String>) kind -> linkConnection.get(), opener);
+    }
+
+    /**
+     * @param linkConnection the connection id that serves dropped and pasted links of a kind (s3:// or tos://), or
+     *                       null when there is none yet
+     * @param opener         opens a file or folder with the desktop's default application
+     */
+    public MainWindow(QueueModel model, Intake intake, SettingsStore settings,
+                      Function<StoreKind, String> linkConnection, Consumer<Path> opener) {
         this.model = model;
         this.intake = intake;
         this.settings = settings;
@@ -286,7 +298,7 @@ public final class MainWindow {
 
     private ToolBar toolbar() {
         Button addLink = button("add-link", "Add links…", MaterialDesignL.LINK_VARIANT_PLUS,
-                "Download s3:// links (or press Ctrl+V to paste them)", this::askLinks);
+                "Download s3:// or tos:// links (or press Ctrl+V to paste them)", this::askLinks);
         Button connections = button("connections", "Connections…", MaterialDesignS.SERVER_NETWORK,
                 "Add, edit and test storage connections", () -> onConnections.run());
         Button browse = button("browse", "Browse…", MaterialDesignF.FOLDER_SEARCH_OUTLINE,
@@ -345,7 +357,7 @@ public final class MainWindow {
     // ---- links: drop, paste, type -------------------------------------------------------------------------
 
     private void askLinks() {
-        Dialogs.ask(root, "Add links", "s3:// links, one per line or separated by spaces:", "")
+        Dialogs.ask(root, "Add links", "s3:// or tos:// links, one per line or separated by spaces:", "")
                 .ifPresent(text -> take(text.replaceAll("\\s+", "\n")));
     }
 
@@ -366,9 +378,10 @@ public final class MainWindow {
             status(parsed.problems().isEmpty() ? "No links found" : "Not taken: " + parsed.problems().get(0));
             return;
         }
-        String connection = linkConnection.get();
+        String connection = linkConnection.apply(parsed.kind());
         if (connection == null) {
-            status("Add a connection first (Connections…): it tells Ferry where s3:// links live");
+            status("Add a connection first (Connections…): it tells Ferry where " + parsed.kind().scheme()
+                    + " links live");
             return;
         }
         Path folder = Path.of(settings.get().downloadFolder());
@@ -415,7 +428,7 @@ public final class MainWindow {
                 e.acceptTransferModes(TransferMode.COPY, TransferMode.LINK);
                 hint(parsed.summary() + " into " + settings.get().downloadFolder());
             } else {
-                hint(db.hasFiles() ? "Local files cannot be queued: drop s3:// links"
+                hint(db.hasFiles() ? "Local files cannot be queued: drop s3:// or tos:// links"
                         : parsed.problems().isEmpty() ? "Nothing to download here" : parsed.problems().get(0));
             }
             e.consume();

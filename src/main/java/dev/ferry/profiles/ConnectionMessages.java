@@ -5,6 +5,9 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLException;
 
@@ -25,26 +28,36 @@ public final class ConnectionMessages {
 
     private static String server(StoreException e, ConnectionProfile profile) {
         String code = e.code() == null ? "HTTP " + e.httpStatus() : e.code();
+        // TOS adds a finer error number (EC) to its codes; support asks for it
+        String named = ec(e).map(ec -> " (" + code + ", EC " + ec + ")").orElse(" (" + code + ")");
         return switch (code) {
-            case "SignatureDoesNotMatch" -> "The secret key is wrong (SignatureDoesNotMatch)";
-            case "InvalidAccessKeyId" -> "The server does not know the access key " + profile.accessKeyId()
-                    + " (InvalidAccessKeyId)";
-            case "ExpiredToken", "TokenRefreshRequired" -> "The session token has expired (" + code + ")";
-            case "InvalidToken" -> "The session token is not valid (InvalidToken)";
-            case "AccessDenied" -> "The keys are accepted but may not do this (AccessDenied)";
+            case "SignatureDoesNotMatch" -> "The secret key is wrong" + named;
+            case "InvalidAccessKeyId" -> "The server does not know the access key " + profile.accessKeyId() + named;
+            case "ExpiredToken", "TokenRefreshRequired" -> "The session token has expired" + named;
+            case "InvalidToken", "InvalidSecurityToken" -> "The session token is not valid" + named;
+            case "AccessDenied" -> "The keys are accepted but may not do this" + named;
             case "RequestTimeTooSkewed" -> "This computer's clock is too far from the server's; set it right and "
-                    + "try again (RequestTimeTooSkewed)";
+                    + "try again" + named;
             case "AuthorizationHeaderMalformed" -> "The region '" + profile.region()
                     + "' is not the one this endpoint expects" + detail(e, code);
             case "PermanentRedirect", "TemporaryRedirect", "HTTP 301", "HTTP 307" ->
                     "The endpoint sends requests elsewhere; use the address and region it expects" + detail(e, code);
-            case "NotFound", "NoSuchBucket", "HTTP 404" ->
-                    "The endpoint does not answer like an S3 service; check the URL" + detail(e, code);
+            case "NotFound", "NoSuchBucket", "HTTP 404" -> "The endpoint does not answer like "
+                    + (profile.kind() == StoreKind.TOS ? "a Volcengine TOS" : "an S3") + " service; check the URL"
+                    + detail(e, code);
             case "Forbidden", "HTTP 403" -> "The server refused the keys (HTTP 403)";
             default -> e.httpStatus() >= 500
                     ? "The server had a problem" + detail(e, code) + "; try again later"
                     : "The server refused the request" + detail(e, code);
         };
+    }
+
+    private static final Pattern EC = Pattern.compile("\\[EC ([^\\]]+)\\]");
+
+    /** The EC a TOS error carries (its store puts it into the message as "[EC 0003-00000003]"). */
+    static Optional<String> ec(StoreException e) {
+        Matcher m = EC.matcher(e.serverMessage() == null ? "" : e.serverMessage());
+        return m.find() ? Optional.of(m.group(1).strip()) : Optional.empty();
     }
 
     /** " (Code: server message, HTTP n)", without a message the server did not send. */

@@ -8,16 +8,20 @@ import java.util.List;
 
 import dev.ferry.storage.BucketSummary;
 import dev.ferry.storage.CancelSignal;
+import dev.ferry.storage.CopyStore;
 import dev.ferry.storage.StoreException;
 import dev.ferry.storage.http.HttpClients;
 import dev.ferry.storage.http.RetryPolicy;
 import dev.ferry.storage.s3.S3Config;
 import dev.ferry.storage.s3.S3Store;
+import dev.ferry.storage.tos.TosConfig;
+import dev.ferry.storage.tos.TosStore;
 import okhttp3.OkHttpClient;
 
 /**
  * Connects profiles to their stores: lists every profile (saved ones, then those of the AWS files),
- * finds their secrets, opens an {@link S3Store} for one, and tests one with a real request.
+ * finds their secrets, opens a store for one (an {@link S3Store} or a {@link TosStore}, by its kind), and tests one
+ * with a real request.
  */
 public final class ProfileConnector {
     /** A test gives up sooner than a transfer: someone is waiting for the answer. */
@@ -66,26 +70,27 @@ public final class ProfileConnector {
      * A store for the profile that may use up to {@code maxConnections} parallel connections. Each call
      * builds its own HTTP client; share the store rather than opening one per request.
      */
-    public S3Store open(ConnectionProfile profile, int maxConnections) throws IOException {
+    public CopyStore open(ConnectionProfile profile, int maxConnections) throws IOException {
         return open(resolve(profile), maxConnections);
     }
 
-    public static S3Store open(ResolvedProfile resolved, int maxConnections) {
+    /**
+     * @throws IllegalArgumentException when the profile's endpoint or region will not do for its kind (a profile
+     *                                  saved by hand, say), with a message fit to show
+     */
+    public static CopyStore open(ResolvedProfile resolved, int maxConnections) {
         return open(resolved, HttpClients.create(maxConnections, HttpClients.CONNECT_TIMEOUT, HttpClients.READ_TIMEOUT,
                 tls(resolved)), RetryPolicy.DEFAULT);
     }
 
-    private static S3Store open(ResolvedProfile resolved, OkHttpClient http, RetryPolicy retry) {
-        checkSupported(resolved.profile());
+    private static CopyStore open(ResolvedProfile resolved, OkHttpClient http, RetryPolicy retry) {
         ConnectionProfile p = resolved.profile();
-        S3Config config = new S3Config(p.endpointUri(), p.region(), resolved.credentials(), p.pathStyle());
-        return new S3Store(config, http, retry);
-    }
-
-    private static void checkSupported(ConnectionProfile p) {
-        if (!p.kind().supported()) {
-            throw new IllegalArgumentException(p.kind().label() + " connections are not supported yet");
-        }
+        return switch (p.kind()) {
+            case TOS -> new TosStore(new TosConfig(p.endpointUri(), p.region(), resolved.credentials(), p.pathStyle()),
+                    http, retry);
+            case S3 -> new S3Store(new S3Config(p.endpointUri(), p.region(), resolved.credentials(), p.pathStyle()),
+                    http, retry);
+        };
     }
 
     private static boolean tls(ResolvedProfile resolved) {
@@ -110,12 +115,9 @@ public final class ProfileConnector {
      */
     public static ConnectionTest test(ResolvedProfile resolved, CancelSignal cancel) {
         ConnectionProfile p = resolved.profile();
-        if (!p.kind().supported()) {
-            return ConnectionTest.failed(p.kind().label() + " connections are not supported yet");
-        }
         OkHttpClient http = HttpClients.create(1, TEST_CONNECT_TIMEOUT, TEST_READ_TIMEOUT, tls(resolved));
-        try (S3Store s3 = open(resolved, http, TEST_RETRY)) {
-            List<BucketSummary> buckets = s3.listBuckets(cancel);
+        try (CopyStore store = open(resolved, http, TEST_RETRY)) {
+            List<BucketSummary> buckets = store.listBuckets(cancel);
             return ConnectionTest.passed("Connected to " + p.hostAndPort() + ": " + count(buckets.size()));
         } catch (StoreException e) {
             if ("AccessDenied".equals(e.code())) {

@@ -1,5 +1,7 @@
 package dev.ferry.profiles;
 
+import java.util.Optional;
+
 /**
  * A profile as someone typed it, before it is checked: any field may be blank or wrong. When it edits a
  * saved profile, a blank secret key keeps the stored one, and so does a blank session token unless
@@ -23,10 +25,23 @@ public record ProfileDraft(String name, StoreKind kind, String endpoint, String 
         return new ProfileDraft("", StoreKind.S3, "", "", false, "", "", "", false);
     }
 
-    /** A draft for editing {@code p}: its fields, and blank secrets (meaning: keep the stored ones). */
+    /**
+     * A draft for editing {@code p}: its fields, and blank secrets (meaning: keep the stored ones). A TOS profile's
+     * region is left blank when its endpoint names it, so editing the endpoint takes the new one's region.
+     */
     public static ProfileDraft of(ConnectionProfile p) {
-        return new ProfileDraft(p.name(), p.kind(), p.endpoint(), p.region(), p.pathStyle(), p.accessKeyId(), "", "",
+        String region = p.kind() == StoreKind.TOS
+                && ProfileRules.tosRegionOf(p.endpoint()).filter(p.region()::equals).isPresent() ? "" : p.region();
+        return new ProfileDraft(p.name(), p.kind(), p.endpoint(), region, p.pathStyle(), p.accessKeyId(), "", "",
                 false);
+    }
+
+    /**
+     * The region a TOS endpoint as typed names ({@code cn-beijing} for {@code tos-cn-beijing.volces.com}), which an
+     * empty region field stands for; empty for other endpoints.
+     */
+    public static Optional<String> regionFromTosEndpoint(String endpoint) {
+        return ProfileRules.tosRegionOf(endpoint);
     }
 
     public ProfileDraft withName(String v) {

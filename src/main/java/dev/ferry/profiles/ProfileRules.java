@@ -5,8 +5,11 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import dev.ferry.profiles.ConnectionProfile.Origin;
+import dev.ferry.storage.s3.Credentials;
+import dev.ferry.storage.tos.TosConfig;
 
 /** What makes a draft a valid profile; every message says what to type instead. */
 final class ProfileRules {
@@ -33,11 +36,16 @@ final class ProfileRules {
         if (checkName) {
             checkName(name, saved, editing, problems);
         }
-        if (!d.kind().supported()) {
-            problems.add(new Problem(ProfileField.KIND, d.kind().label() + " connections are not supported yet"));
+        String endpoint;
+        String region;
+        if (d.kind() == StoreKind.TOS) {
+            TosPlace place = checkTosPlace(d, problems);
+            endpoint = place.endpoint();
+            region = place.region();
+        } else {
+            endpoint = checkEndpoint(d.endpoint(), problems);
+            region = checkRegion(d.region(), problems);
         }
-        String endpoint = checkEndpoint(d.endpoint(), problems);
-        String region = checkRegion(d.region(), problems);
         String accessKey = checkAccessKey(d.accessKeyId(), problems);
         Secrets secrets = secrets(d, stored, problems);
         if (!problems.isEmpty()) {
@@ -66,11 +74,85 @@ final class ProfileRules {
 
     private static String checkEndpoint(String typed, List<Problem> problems) {
         try {
-            return parseEndpoint(typed).toString();
+            URI uri = parseEndpoint(typed);
+            Optional<String> tosRegion = TosConfig.regionOf(uri.getHost());
+            if (tosRegion.isPresent()) {
+                problems.add(new Problem(ProfileField.ENDPOINT, "This is a Volcengine TOS endpoint: choose the kind "
+                        + StoreKind.TOS.label() + " for it, or use its S3 endpoint tos-s3-"
+                        + uri.getHost().substring("tos-".length())));
+            }
+            return uri.toString();
         } catch (IllegalArgumentException e) {
             problems.add(new Problem(ProfileField.ENDPOINT, e.getMessage()));
             return "";
         }
+    }
+
+    /** A TOS profile's endpoint and its region (typed, or the one the endpoint names). */
+    private record TosPlace(String endpoint, String region) {
+    }
+
+    /**
+     * TOS' rules, as {@link TosConfig} has them: a bare host means https; {@code tos-s3-} hosts speak S3; an empty
+     * region is the one the endpoint names ({@code tos-cn-beijing.volces.com}), and a typed one must agree with it.
+     */
+    private static TosPlace checkTosPlace(ProfileDraft d, List<Problem> problems) {
+        String typed = d.endpoint().strip();
+        if (typed.isEmpty()) {
+            problems.add(new Problem(ProfileField.ENDPOINT, "Endpoint is required, e.g. https://tos-cn-beijing.volces.com"));
+            return new TosPlace("", "");
+        }
+        Optional<String> s3Host = s3OnlyTosHost(typed);
+        if (s3Host.isPresent()) {
+            problems.add(new Problem(ProfileField.ENDPOINT, "This endpoint speaks S3: choose the kind "
+                    + StoreKind.S3.label() + " for it, or use the TOS endpoint " + s3Host.get()));
+            return new TosPlace("", "");
+        }
+        // the endpoint on its own first (with a region it cannot disagree with), then the region against it
+        try {
+            TosConfig.of(typed, tosRegionOf(typed).orElse("cn-beijing"), NO_KEYS, d.pathStyle());
+        } catch (IllegalArgumentException e) {
+            problems.add(new Problem(ProfileField.ENDPOINT, sentence(e.getMessage())));
+            return new TosPlace("", "");
+        }
+        String region = d.region().strip();
+        try {
+            TosConfig config = TosConfig.of(typed, region.isEmpty() ? null : region, NO_KEYS, d.pathStyle());
+            String endpoint = config.endpoint().toString();
+            return new TosPlace(endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint,
+                    config.region());
+        } catch (IllegalArgumentException e) {
+            problems.add(new Problem(ProfileField.REGION, sentence(e.getMessage())));
+            return new TosPlace("", "");
+        }
+    }
+
+    /** Stands in for the keys while only the endpoint and region are checked. */
+    private static final Credentials NO_KEYS = new Credentials("-", "-", null);
+
+    /** The region a TOS endpoint as typed (with or without a scheme) names, if it names one. */
+    static Optional<String> tosRegionOf(String typed) {
+        return hostOf(typed).flatMap(TosConfig::regionOf);
+    }
+
+    /** For an S3-only TOS host ({@code tos-s3-cn-beijing.volces.com}), the TOS host of the same region. */
+    private static Optional<String> s3OnlyTosHost(String typed) {
+        return hostOf(typed).map(h -> h.toLowerCase(Locale.ROOT)).filter(h -> h.startsWith("tos-s3-"))
+                .map(h -> "tos-" + h.substring("tos-s3-".length()));
+    }
+
+    private static Optional<String> hostOf(String typed) {
+        String s = typed == null ? "" : typed.strip();
+        try {
+            return Optional.ofNullable(new URI(s.contains("://") ? s : "https://" + s).getHost());
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** TosConfig's messages start in lower case; the form's start with a capital. */
+    private static String sentence(String message) {
+        return message.isEmpty() ? message : Character.toUpperCase(message.charAt(0)) + message.substring(1);
     }
 
     /**

@@ -1,16 +1,19 @@
 package dev.ferry.profiles;
 
-/** The protocol a connection speaks. Only S3 is supported so far; TOS is reserved for Volcengine TOS. */
+/**
+ * The protocol a connection speaks: S3 (SigV4; Amazon S3 and every S3-compatible store, including TOS' {@code tos-s3-}
+ * endpoints) or Volcengine TOS' own (TOS4-HMAC-SHA256 on {@code tos-<region>.volces.com}).
+ */
 public enum StoreKind {
-    S3("S3-compatible", true),
-    TOS("Volcengine TOS", false);
+    S3("S3-compatible", "s3://"),
+    TOS("Volcengine TOS", "tos://");
 
     private final String label;
-    private final boolean supported;
+    private final String scheme;
 
-    StoreKind(String label, boolean supported) {
+    StoreKind(String label, String scheme) {
         this.label = label;
-        this.supported = supported;
+        this.scheme = scheme;
     }
 
     /** A name to show people. */
@@ -18,8 +21,8 @@ public enum StoreKind {
         return label;
     }
 
-    /** Whether this version of Ferry can connect to such a store. */
-    public boolean supported() {
-        return supported;
+    /** How links to this kind's objects start: "s3://" or "tos://". */
+    public String scheme() {
+        return scheme;
     }
 }

@@ -28,9 +28,11 @@ import dev.ferry.profiles.ConnectionProfile;
 import dev.ferry.profiles.ProfileDraft;
 import dev.ferry.profiles.ProfileStore;
 import dev.ferry.profiles.SecretStores;
+import dev.ferry.profiles.StoreKind;
 import dev.ferry.testing.Await;
 import dev.ferry.testing.S3ProxyServer;
 import dev.ferry.testing.TestData;
+import dev.ferry.testing.TosTestServer;
 import dev.ferry.transfer.TransferState;
 import dev.ferry.transfer.queue.TransferSnapshot;
 
@@ -126,6 +128,36 @@ class FerryAppIT {
         await("completed", () -> only().state() == TransferState.COMPLETED);
         assertThat(TestData.sha256(downloads.resolve("big.bin"))).isEqualTo(TestData.sha256(content));
         assertThat(context.service().log(only().id())).anyMatch(l -> l.text().startsWith("resumed"));
+    }
+
+    @Test
+    void aTosLinkIsServedByTheTosConnectionAndAnS3LinkByTheS3One(FxRobot robot) throws Exception {
+        try (TosTestServer tos = new TosTestServer()) {
+            byte[] content = TestData.bytes(7 * MIB + 3, 32);
+            tos.createBucket("ferry-tos").putObject("ferry-tos", "dir/from-tos.bin", content);
+            ProfileStore profiles = new ProfileStore(home.resolve(ProfileStore.FILE_NAME), SecretStores.best(home));
+            ConnectionProfile tosProfile = profiles.add(ProfileDraft.empty().withName("local TOS")
+                    .withKind(StoreKind.TOS).withEndpoint(tos.endpoint().toString()).withRegion(TosTestServer.REGION)
+                    .withAccessKeyId(TosTestServer.CREDENTIALS.accessKeyId())
+                    .withSecretAccessKey(TosTestServer.CREDENTIALS.secretAccessKey()));
+            assertThat(context.linkConnection(StoreKind.TOS)).isEqualTo(tosProfile.id());
+            assertThat(context.linkConnection(StoreKind.S3)).isEqualTo(profile.id());
+
+            WaitForAsyncUtils.asyncFx(() -> window.take("tos://ferry-tos/dir/from-tos.bin")).get(5, TimeUnit.SECONDS);
+
+            await("completed", () -> only().state() == TransferState.COMPLETED);
+            assertThat(Files.readAllBytes(downloads.resolve("from-tos.bin"))).isEqualTo(content);
+            assertThat(tos.requests()).anyMatch(r -> r.call().isObjectGet());
+            assertThat(Files.readString(home.resolve("queue.json")))
+                    .doesNotContain(TosTestServer.CREDENTIALS.secretAccessKey());
+
+            // the TOS connection chosen for links still leaves s3:// links to the S3 one
+            WaitForAsyncUtils.asyncFx(() -> context.settings().set(context.settings().get()
+                    .withDefaultConnection(tosProfile.id()))).get(5, TimeUnit.SECONDS);
+            assertThat(context.linkConnection(StoreKind.S3)).isEqualTo(profile.id());
+            assertThat(context.linkConnection(StoreKind.TOS)).isEqualTo(tosProfile.id());
+            assertThat(context.linkConnection()).isEqualTo(tosProfile.id());
+        }
     }
 
     @Test

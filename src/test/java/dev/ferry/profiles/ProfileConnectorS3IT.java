@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.ferry.storage.CancelSignal;
+import dev.ferry.storage.CopyStore;
 import dev.ferry.storage.ListPage;
 import dev.ferry.storage.ObjectRef;
 import dev.ferry.storage.s3.S3Store;
@@ -113,7 +114,8 @@ class ProfileConnectorS3IT {
         s3.put(bucket, "hello.txt", "hi".getBytes());
         ConnectionProfile p = store.add(draft());
 
-        try (S3Store opened = connector.open(p, 4)) {
+        try (CopyStore opened = connector.open(p, 4)) {
+            assertThat(opened).isInstanceOf(S3Store.class);
             ListPage page = opened.list(bucket, "", "", null, 100, new CancelSignal());
             assertThat(page.objects()).extracting(o -> o.key()).containsExactly("hello.txt");
             assertThat(opened.head(ObjectRef.of(bucket, "hello.txt"), new CancelSignal()).size()).isEqualTo(2);

@@ -194,15 +194,6 @@ class ProfileStoreTest {
     }
 
     @Test
-    void tosIsNotSupportedYet() {
-        InvalidProfileException e = catchThrowableOfType(InvalidProfileException.class,
-                () -> store.add(minio().withKind(StoreKind.TOS)));
-
-        assertThat(e.problems()).containsExactly(
-                new Problem(ProfileField.KIND, "Volcengine TOS connections are not supported yet"));
-    }
-
-    @Test
     void previewResolvesStoredSecretsWithoutSaving() throws Exception {
         ConnectionProfile p = store.add(minio());
         String before = Files.readString(profilesFile);

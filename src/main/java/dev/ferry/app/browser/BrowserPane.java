@@ -237,7 +237,7 @@ public final class BrowserPane {
     private void typedLocation() {
         Optional<Location> typed = Location.parse(location.getText());
         if (typed.isEmpty()) {
-            status.setText("Type a place as bucket/folder/ (or s3://bucket/folder/)");
+            status.setText("Type a place as bucket/folder/ (or s3://bucket/folder/, tos://bucket/folder/)");
             return;
         }
         go(typed.get(), null);
@@ -316,7 +316,7 @@ public final class BrowserPane {
         actions.copyTo();
     }
 
-    /** What dragging the selected rows carries: our own format for the queue, s3:// links for anything else. */
+    /** What dragging the selected rows carries: our own format for the queue, s3:// or tos:// links for anything else. */
     public ClipboardContent dragContent() {
         return actions.dragContent(rows.selected());
     }

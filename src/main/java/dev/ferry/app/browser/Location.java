@@ -53,13 +53,15 @@ public record Location(String bucket, String prefix) {
     }
 
     /**
-     * What a person typed into the location bar: "bucket", "bucket/folder", "s3://bucket/folder/"; empty text is
-     * the bucket list. Empty when it names no bucket.
+     * What a person typed into the location bar: "bucket", "bucket/folder", "s3://bucket/folder/" (or tos://);
+     * empty text is the bucket list. Empty when it names no bucket.
      */
     public static Optional<Location> parse(String text) {
         String t = text == null ? "" : text.strip();
-        if (t.regionMatches(true, 0, "s3://", 0, 5)) {
-            t = t.substring(5);
+        for (String scheme : new String[] {"s3://", "tos://"}) {
+            if (t.regionMatches(true, 0, scheme, 0, scheme.length())) {
+                t = t.substring(scheme.length());
+            }
         }
         while (t.startsWith("/")) {
             t = t.substring(1);

@@ -89,7 +89,7 @@ final class SelectionActions {
         });
     }
 
-    /** What dragging {@code rows} carries: our own format for the queue, s3:// links for anything else. */
+    /** What dragging {@code rows} carries: our own format for the queue, s3:// or tos:// links for anything else. */
     ClipboardContent dragContent(List<Entry> rows) {
         ConnectionProfile profile = connection.get();
         Picked picked = Picked.of(rows);
@@ -99,7 +99,7 @@ final class SelectionActions {
         ObjectDrag drag = picked.drag(profile.id());
         ClipboardContent content = new ClipboardContent();
         content.put(ObjectDrag.FORMAT, drag.encode());
-        content.putString(drag.asLinks());
+        content.putString(drag.asLinks(profile.kind().scheme()));
         return content;
     }
 

@@ -6,6 +6,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 
 import dev.ferry.profiles.ConnectionProfile;
+import dev.ferry.profiles.StoreKind;
 
 /** One connection in the list: its name, a mark on imported ones, and where it points. */
 final class ProfileCell extends ListCell<ConnectionProfile> {
@@ -34,7 +35,8 @@ final class ProfileCell extends ListCell<ConnectionProfile> {
         name.setText(p.name());
         origin.setVisible(!p.editable());
         origin.setManaged(!p.editable());
-        endpoint.setText(p.endpoint() + "  ·  " + p.region() + "  ·  " + p.accessKeyId());
+        endpoint.setText((p.kind() == StoreKind.TOS ? "TOS  ·  " : "") + p.endpoint() + "  ·  " + p.region() + "  ·  "
+                + p.accessKeyId());
         setGraphic(box);
     }
 }

@@ -31,7 +31,10 @@ final class ProfileFields extends GridPane {
 
     final TextField name = field("name", "e.g. Office MinIO");
     final ComboBox<StoreKind> kind = new ComboBox<>();
-    final TextField endpoint = field("endpoint", "https://s3.us-east-1.amazonaws.com");
+    static final String S3_ENDPOINT_PROMPT = "https://s3.us-east-1.amazonaws.com";
+    static final String TOS_ENDPOINT_PROMPT = "https://tos-cn-beijing.volces.com";
+
+    final TextField endpoint = field("endpoint", S3_ENDPOINT_PROMPT);
     final TextField region = field("region", ConnectionProfile.DEFAULT_REGION + " (default)");
     final CheckBox pathStyle = new CheckBox("Path-style addressing (bucket name in the URL path)");
     final TextField accessKey = field("accessKey", "");
@@ -53,6 +56,8 @@ final class ProfileFields extends GridPane {
         kind.getItems().setAll(StoreKind.values());
         kind.setCellFactory(list -> new KindCell());
         kind.setButtonCell(new KindCell());
+        kind.valueProperty().addListener((o, was, now) -> updatePrompts());
+        endpoint.textProperty().addListener((o, was, now) -> updatePrompts());
         pathStyle.setId("pathStyle");
         forgetToken.setId("forgetToken");
 
@@ -83,6 +88,22 @@ final class ProfileFields extends GridPane {
         forgetToken.setSelected(false);
         show(forgetToken, p != null && p.hasSessionToken());
         showProblems(List.of());
+    }
+
+    /**
+     * What the empty fields stand for, by kind: S3's default region; for TOS, the region its endpoint names
+     * ({@code tos-cn-beijing.volces.com} is in cn-beijing), or that one is needed when it names none.
+     */
+    private void updatePrompts() {
+        if (kind.getValue() == StoreKind.TOS) {
+            endpoint.setPromptText(TOS_ENDPOINT_PROMPT);
+            region.setPromptText(ProfileDraft.regionFromTosEndpoint(endpoint.getText())
+                    .map(r -> r + " (from the endpoint)")
+                    .orElse("e.g. cn-beijing (needed unless the endpoint names it)"));
+        } else {
+            endpoint.setPromptText(S3_ENDPOINT_PROMPT);
+            region.setPromptText(ConnectionProfile.DEFAULT_REGION + " (default)");
+        }
     }
 
     ProfileDraft draft() {
@@ -141,13 +162,12 @@ final class ProfileFields extends GridPane {
         n.setManaged(visible);
     }
 
-    /** Kinds this Ferry cannot connect to yet are listed but cannot be chosen. */
+    /** A kind by its name. */
     private static final class KindCell extends ListCell<StoreKind> {
         @Override
         protected void updateItem(StoreKind k, boolean empty) {
             super.updateItem(k, empty);
-            setText(empty || k == null ? null : k.supported() ? k.label() : k.label() + " (not yet supported)");
-            setDisable(k != null && !k.supported());
+            setText(empty || k == null ? null : k.label());
         }
     }
 }

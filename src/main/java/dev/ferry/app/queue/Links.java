@@ -6,16 +6,31 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import dev.ferry.profiles.StoreKind;
 import dev.ferry.storage.ObjectRef;
 
 /**
  * Reads links out of dropped or pasted text (plain text or a {@code text/uri-list}): one per line, blank lines
  * and {@code #} comments skipped, duplicates dropped. Each becomes an object, a folder (a key ending in '/')
- * or a reason it cannot be taken.
+ * or a reason it cannot be taken. Links are {@code s3://bucket/key} or {@code tos://bucket/key}; one piece of
+ * text is taken as one kind (that of its first link), since one connection serves it.
  */
 public final class Links {
-    /** What a piece of text holds. */
-    public record Parsed(List<ObjectRef> objects, List<ObjectRef> folders, List<String> problems) {
+    /**
+     * What a piece of text holds.
+     *
+     * @param kind the kind of store its links name (S3 when it holds none)
+     */
+    public record Parsed(List<ObjectRef> objects, List<ObjectRef> folders, List<String> problems, StoreKind kind) {
+        public Parsed {
+            kind = kind == null ? StoreKind.S3 : kind;
+        }
+
+        /** Objects and folders of a connection whose kind does not matter here (dragged from the browser). */
+        public Parsed(List<ObjectRef> objects, List<ObjectRef> folders, List<String> problems) {
+            this(objects, folders, problems, StoreKind.S3);
+        }
+
         public boolean isEmpty() {
             return objects.isEmpty() && folders.isEmpty();
         }
@@ -48,37 +63,56 @@ public final class Links {
             return new Parsed(objects, folders, problems);
         }
         Set<String> seen = new LinkedHashSet<>();
+        StoreKind kind = null;
         for (String raw : text.split("\\R")) {
             String line = raw.strip();
             if (line.isEmpty() || line.startsWith("#") || !seen.add(line)) {
                 continue;
             }
+            StoreKind linkKind = kindOf(line);
             String lower = line.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("s3://")) {
-                addS3(line, objects, folders, problems);
-            } else if (lower.startsWith("http://") || lower.startsWith("https://") || lower.startsWith("tos://")) {
-                problems.add(shorten(line) + ": only s3:// links can be downloaded in this version");
+            if (linkKind != null && (kind == null || kind == linkKind)) {
+                if (add(line, linkKind, objects, folders, problems)) {
+                    kind = linkKind;
+                }
+            } else if (linkKind != null) {
+                problems.add(shorten(line) + ": " + kind.scheme() + " and " + linkKind.scheme()
+                        + " links are served by different connections; add them separately");
+            } else if (lower.startsWith("http://") || lower.startsWith("https://")) {
+                problems.add(shorten(line) + ": only s3:// and tos:// links can be downloaded in this version");
             } else {
-                problems.add(shorten(line) + ": not a link (expected s3://bucket/key)");
+                problems.add(shorten(line) + ": not a link (expected s3://bucket/key or tos://bucket/key)");
             }
         }
-        return new Parsed(objects, folders, problems);
+        return new Parsed(objects, folders, problems, kind);
     }
 
-    private static void addS3(String line, List<ObjectRef> objects, List<ObjectRef> folders, List<String> problems) {
-        String rest = line.substring(5);
+    private static StoreKind kindOf(String line) {
+        for (StoreKind k : StoreKind.values()) {
+            if (line.regionMatches(true, 0, k.scheme(), 0, k.scheme().length())) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** Adds the link's object or folder; false (with the reason among the problems) when it names none. */
+    private static boolean add(String line, StoreKind kind, List<ObjectRef> objects, List<ObjectRef> folders,
+                               List<String> problems) {
+        String rest = line.substring(kind.scheme().length());
         int slash = rest.indexOf('/');
         String bucket = slash < 0 ? rest : rest.substring(0, slash);
         String key = slash < 0 ? "" : rest.substring(slash + 1);
         if (bucket.isEmpty() || !bucket.matches("[A-Za-z0-9._-]{1,255}")) {
             problems.add(shorten(line) + ": no valid bucket name");
-            return;
+            return false;
         }
         if (key.isEmpty() || key.endsWith("/")) {
             folders.add(ObjectRef.of(bucket, key));
         } else {
             objects.add(ObjectRef.of(bucket, key));
         }
+        return true;
     }
 
     private static String shorten(String s) {

@@ -51,14 +51,19 @@ public record ObjectDrag(String connectionId, List<ObjectRef> objects, List<Obje
         }
     }
 
-    /** As links, for targets outside Ferry (a text editor, a terminal). */
+    /** As s3:// links, for targets outside Ferry (a text editor, a terminal). */
     public String asLinks() {
+        return asLinks("s3://");
+    }
+
+    /** As links that start with {@code scheme} ("s3://" or "tos://", as the connection's kind has it). */
+    public String asLinks(String scheme) {
         StringBuilder text = new StringBuilder();
         for (ObjectRef r : objects) {
-            text.append("s3://").append(r.bucket()).append('/').append(r.key()).append('\n');
+            text.append(scheme).append(r.bucket()).append('/').append(r.key()).append('\n');
         }
         for (ObjectRef r : folders) {
-            text.append("s3://").append(r.bucket()).append('/').append(r.key()).append('\n');
+            text.append(scheme).append(r.bucket()).append('/').append(r.key()).append('\n');
         }
         return text.toString();
     }

@@ -63,7 +63,7 @@ public final class SettingsDialog extends Dialog<AppSettings> {
         HBox.setHgrow(folder, Priority.ALWAYS);
         grid.addRow(0, new Label("Download folder"), folderRow);
         grid.addRow(1, new Label("Transfers at once"), concurrent);
-        grid.addRow(2, new Label("Connection for s3:// links"), connection);
+        grid.addRow(2, new Label("Connection for links"), connection);
         grid.add(problem, 1, 3);
         getDialogPane().setContent(grid);
         getDialogPane().getButtonTypes().setAll(ButtonType.OK, ButtonType.CANCEL);

@@ -35,7 +35,9 @@ import dev.ferry.profiles.ProfileDraft;
 import dev.ferry.profiles.ProfileStore;
 import dev.ferry.profiles.Secrets;
 import dev.ferry.profiles.SecretStores;
+import dev.ferry.profiles.StoreKind;
 import dev.ferry.testing.S3ProxyServer;
+import dev.ferry.testing.TosTestServer;
 
 /** The connections window, driven headless through its controls like a person would. */
 @ExtendWith(ApplicationExtension.class)
@@ -205,6 +207,70 @@ class ConnectionsDialogTest {
         awaitText(result, "✖ The secret key is wrong (SignatureDoesNotMatch)");
         assertThat(result.getText()).doesNotContain(s3.credentials().secretAccessKey());
         assertThat(store.list()).as("testing saves nothing").isEmpty();
+    }
+
+    @Test
+    void addATosProfileByChoosingItsKindAndPastingTheEndpoint(FxRobot robot) throws Exception {
+        robot.clickOn("#add");
+        robot.clickOn("#kind");
+        robot.clickOn("Volcengine TOS");
+        robot.clickOn("#name").write("Beijing");
+        TextField region = robot.lookup("#region").queryAs(TextField.class);
+        assertThat(region.getPromptText()).contains("needed unless the endpoint names it");
+        robot.interact(() -> robot.lookup("#endpoint").queryAs(TextField.class)
+                .setText("https://tos-cn-beijing.volces.com"));
+        assertThat(region.getPromptText()).isEqualTo("cn-beijing (from the endpoint)");
+        assertThat(robot.lookup("#endpoint").queryAs(TextField.class).getPromptText()).contains("tos-cn-beijing");
+        robot.clickOn("#accessKey").write("AKLTtyped");
+        robot.clickOn("#secretKey").write("typed-tos-secret");
+        robot.clickOn("#save");
+
+        ConnectionProfile p = store.list().get(0);
+        assertThat(p.kind()).isEqualTo(StoreKind.TOS);
+        assertThat(p.endpoint()).isEqualTo("https://tos-cn-beijing.volces.com");
+        assertThat(p.region()).isEqualTo("cn-beijing");
+        assertThat(store.secrets(p.id())).contains(new Secrets("typed-tos-secret", null));
+        assertThat(robot.lookup("TOS  ·  https://tos-cn-beijing.volces.com  ·  cn-beijing  ·  AKLTtyped").tryQuery())
+                .isPresent();
+
+        robot.clickOn("Beijing");
+        robot.clickOn("#edit");
+        assertThat(robot.lookup("#kind").queryComboBox().getValue()).isEqualTo(StoreKind.TOS);
+        assertThat(region.getText()).as("the inferred region stays a hint").isEmpty();
+    }
+
+    @Test
+    void aTosProfileRefusesAnS3OnlyEndpointAndTestsAgainstATosServer(FxRobot robot) throws Exception {
+        try (TosTestServer tos = new TosTestServer()) {
+            tos.createBucket("ferry-one");
+            robot.clickOn("#add");
+            robot.interact(() -> {
+                robot.lookup("#kind").queryComboBox().getSelectionModel().select(StoreKind.TOS);
+                robot.lookup("#name").queryAs(TextField.class).setText("TOS test");
+                robot.lookup("#endpoint").queryAs(TextField.class).setText("tos-s3-cn-beijing.volces.com");
+                robot.lookup("#accessKey").queryAs(TextField.class).setText(TosTestServer.CREDENTIALS.accessKeyId());
+                robot.lookup("#secretKey").queryAs(PasswordField.class)
+                        .setText(TosTestServer.CREDENTIALS.secretAccessKey());
+            });
+            robot.clickOn("#save");
+            assertThat(errorText(robot, "#endpointError")).isEqualTo("This endpoint speaks S3: choose the kind "
+                    + "S3-compatible for it, or use the TOS endpoint tos-cn-beijing.volces.com");
+            assertThat(store.list()).isEmpty();
+
+            robot.interact(() -> {
+                robot.lookup("#endpoint").queryAs(TextField.class).setText(tos.endpoint().toString());
+                robot.lookup("#region").queryAs(TextField.class).setText(TosTestServer.REGION);
+            });
+            robot.clickOn("#testForm");
+            Label result = robot.lookup("#testResult").queryAs(Label.class);
+            awaitText(result, "✔ Connected to 127.0.0.1:" + tos.port() + ": 1 bucket");
+
+            robot.clickOn("#secretKey").write("x");
+            robot.clickOn("#testForm");
+            awaitText(result, "✖ The secret key is wrong (SignatureDoesNotMatch, EC ");
+            assertThat(result.getText()).doesNotContain(TosTestServer.CREDENTIALS.secretAccessKey());
+            assertThat(store.list()).as("testing saves nothing").isEmpty();
+        }
     }
 
     @Test

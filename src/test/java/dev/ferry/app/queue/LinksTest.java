@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import dev.ferry.profiles.StoreKind;
 import dev.ferry.storage.ObjectRef;
 
 class LinksTest {
@@ -28,8 +29,8 @@ class LinksTest {
         Links.Parsed p = Links.parse("https://example.com/a.iso\nnot a link\ns3:///key\ns3://bad bucket/k");
         assertThat(p.isEmpty()).isTrue();
         assertThat(p.problems()).containsExactly(
-                "https://example.com/a.iso: only s3:// links can be downloaded in this version",
-                "not a link: not a link (expected s3://bucket/key)",
+                "https://example.com/a.iso: only s3:// and tos:// links can be downloaded in this version",
+                "not a link: not a link (expected s3://bucket/key or tos://bucket/key)",
                 "s3:///key: no valid bucket name",
                 "s3://bad bucket/k: no valid bucket name");
         assertThat(p.summary()).isEqualTo(p.problems().get(0));
@@ -41,5 +42,24 @@ class LinksTest {
     void oneObjectIsNamedAndProblemsAreCounted() {
         Links.Parsed p = Links.parse("s3://b/k/report.pdf\nftp://x");
         assertThat(p.summary()).isEqualTo("Download report.pdf (1 not taken)");
+    }
+
+    @Test
+    void tosLinksAreTakenAndSayTheirKind() {
+        Links.Parsed p = Links.parse("tos://ferry-src/dir/a.bin\nTOS://ferry-src/photos/\n");
+        assertThat(p.kind()).isEqualTo(StoreKind.TOS);
+        assertThat(p.objects()).containsExactly(ObjectRef.of("ferry-src", "dir/a.bin"));
+        assertThat(p.folders()).containsExactly(ObjectRef.of("ferry-src", "photos/"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(Links.parse("s3://b/k").kind()).isEqualTo(StoreKind.S3);
+    }
+
+    @Test
+    void linksOfTheOtherKindThanTheFirstAreNotTaken() {
+        Links.Parsed p = Links.parse("tos:///nobucket\ntos://t/a.bin\ns3://b/c.bin\ntos://t/d.bin");
+        assertThat(p.kind()).isEqualTo(StoreKind.TOS);
+        assertThat(p.objects()).containsExactly(ObjectRef.of("t", "a.bin"), ObjectRef.of("t", "d.bin"));
+        assertThat(p.problems()).containsExactly("tos:///nobucket: no valid bucket name",
+                "s3://b/c.bin: tos:// and s3:// links are served by different connections; add them separately");
     }
 }
