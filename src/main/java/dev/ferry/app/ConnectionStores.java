@@ -69,6 +69,15 @@ public final class ConnectionStores implements StoreResolver, AutoCloseable {
         open.clear();
     }
 
+    @Override
+    public String scheme(String connectionId) {
+        try {
+            return profile(connectionId).map(p -> p.kind().scheme().replace("://", "")).orElse("s3");
+        } catch (IOException | RuntimeException unreadable) {
+            return "s3";
+        }
+    }
+
     public Optional<ConnectionProfile> profile(String connectionId) throws IOException {
         for (ConnectionProfile p : connector.profiles()) {
             if (p.id().equals(connectionId)) {

@@ -30,7 +30,7 @@ public final class FolderListing {
                 }
             }
             if (out.size() > MAX_OBJECTS) {
-                throw new IOException("s3://" + bucket + "/" + prefix + " holds more than " + MAX_OBJECTS
+                throw new IOException(bucket + "/" + prefix + " holds more than " + MAX_OBJECTS
                         + " objects; download a smaller folder");
             }
             token = page.nextToken();

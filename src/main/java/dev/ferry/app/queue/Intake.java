@@ -83,7 +83,7 @@ public final class Intake {
                 try {
                     listed = FolderListing.objects(stores.store(connectionId), f.bucket(), f.key(), new CancelSignal());
                 } catch (IOException | RuntimeException e) {
-                    problems.add("s3://" + f.bucket() + "/" + f.key() + ": " + e.getMessage());
+                    problems.add(f.bucket() + "/" + f.key() + ": " + e.getMessage());
                     continue;
                 }
                 String parent = parentOf(f.key());
@@ -98,7 +98,7 @@ public final class Intake {
 
     private int queueCopy(String connectionId, ObjectRef from, ObjectRef to, List<String> problems) {
         if (from.bucket().equals(to.bucket()) && from.key().equals(to.key())) {
-            problems.add("s3://" + from + " would be copied onto itself");
+            problems.add(from + " would be copied onto itself");
             return 0;
         }
         service.add(TransferSpec.Copy.of(connectionId, from, to));
@@ -116,11 +116,11 @@ public final class Intake {
             listed = FolderListing.objects(stores.store(connectionId), prefix.bucket(), prefix.key(),
                     new CancelSignal());
         } catch (IOException | RuntimeException e) {
-            problems.add("s3://" + prefix.bucket() + "/" + prefix.key() + ": " + e.getMessage());
+            problems.add(prefix.bucket() + "/" + prefix.key() + ": " + e.getMessage());
             return 0;
         }
         if (listed.isEmpty()) {
-            problems.add("s3://" + prefix.bucket() + "/" + prefix.key() + " holds no objects");
+            problems.add(prefix.bucket() + "/" + prefix.key() + " holds no objects");
             return 0;
         }
         // the folder itself is recreated: s3://b/photos/2024/a.jpg from "photos/" lands in <folder>/photos/2024/a.jpg;

@@ -104,7 +104,7 @@ public final class QueueView {
     }
 
     private static Label placeholder() {
-        Label l = new Label("No transfers yet.\nDrop s3:// links here, paste them with Ctrl+V,\n"
+        Label l = new Label("No transfers yet.\nDrop s3:// or tos:// links here, paste them with Ctrl+V,\n"
                 + "or add a connection and browse its buckets.");
         l.setId("queue-placeholder");
         return l;

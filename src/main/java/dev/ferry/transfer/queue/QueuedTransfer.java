@@ -53,11 +53,13 @@ final class QueuedTransfer {
     /** The snapshot while no run is attached; null when something changed since it was taken. */
     private TransferSnapshot still;
 
-    QueuedTransfer(long id, TransferSpec spec, TransferState state, long limit) {
+    /** {@code scheme}: how the connection's objects are written as links ("s3", "tos"). */
+    QueuedTransfer(long id, TransferSpec spec, TransferState state, long limit, String scheme) {
         this.id = id;
         this.spec = spec;
-        this.sourceText = "s3://" + spec.source();
-        this.destinationText = spec.destinationText();
+        this.sourceText = scheme + "://" + spec.source();
+        this.destinationText = spec instanceof TransferSpec.Copy c ? scheme + "://" + c.destination()
+                : spec.destinationText();
         this.state = state;
         this.limit = limit;
     }

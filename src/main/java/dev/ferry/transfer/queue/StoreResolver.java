@@ -13,4 +13,12 @@ public interface StoreResolver {
      * unknown or unusable.
      */
     CopyStore store(String connectionId) throws IOException;
+
+    /**
+     * How objects of {@code connectionId} are written as links, for display: "s3" unless the connection says
+     * otherwise ("tos"). Cheap and never failing: an unknown connection is "s3".
+     */
+    default String scheme(String connectionId) {
+        return "s3";
+    }
 }

@@ -128,7 +128,8 @@ public final class TransferService implements AutoCloseable {
         synchronized (this) {
             checkOpen();
             id = nextId++;
-            QueuedTransfer t = new QueuedTransfer(id, spec, paused ? TransferState.PAUSED : TransferState.QUEUED, 0);
+            QueuedTransfer t = new QueuedTransfer(id, spec, paused ? TransferState.PAUSED : TransferState.QUEUED, 0,
+                    stores.scheme(spec.connectionId()));
             if (paused) {
                 t.log("added paused", false);
             }
@@ -522,7 +523,8 @@ public final class TransferService implements AutoCloseable {
             try {
                 TransferSpec spec = QueueFile.spec(i);
                 long id = nextId++;
-                QueuedTransfer t = new QueuedTransfer(id, spec, QueueFile.restoredState(i.state()), i.limit());
+                QueuedTransfer t = new QueuedTransfer(id, spec, QueueFile.restoredState(i.state()), i.limit(),
+                        stores.scheme(spec.connectionId()));
                 t.restore(i.message(), i.total(), i.done());
                 enqueue(t);
             } catch (RuntimeException e) {

@@ -243,6 +243,27 @@ class TransferServiceS3IT {
     }
 
     @Test
+    void transfersAreShownWithTheSchemeOfTheirConnection() throws Exception {
+        service = new TransferService(new StoreResolver() {
+            @Override
+            public dev.ferry.storage.CopyStore store(String connectionId) throws IOException {
+                return resolve(connectionId);
+            }
+
+            @Override
+            public String scheme(String connectionId) {
+                return "tos";
+            }
+        }, null, home.resolve("checkpoints"), null);
+        long d = service.add(download(ObjectRef.of(bucket, "x/y.bin"), "y.bin"), true);
+        long c = service.add(new TransferSpec.Copy(CONN, ObjectRef.of(bucket, "a"), ObjectRef.of("other", "b"), PART,
+                1), true);
+        assertThat(snap(d).source()).isEqualTo("tos://" + bucket + "/x/y.bin");
+        assertThat(snap(d).destination()).isEqualTo(dir.resolve("y.bin").toString());
+        assertThat(snap(c).destination()).isEqualTo("tos://other/b");
+    }
+
+    @Test
     void anUnknownConnectionFailsWithItsReasonAndRetryRunsAgain() throws Exception {
         open();
         long id = service.add(new TransferSpec.Download("nowhere", ObjectRef.of(bucket, "k"), dir.resolve("k"),
