@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -55,6 +57,36 @@ public final class FileSecretStore implements SecretStore {
         if (all.remove(profileId) != null) {
             write(all);
         }
+    }
+
+    /** Every stored secret, by profile id (for moving them to another store). */
+    synchronized Map<String, Secrets> all() throws IOException {
+        return read();
+    }
+
+    /**
+     * Forgets the given secrets where the file still holds exactly them (a secret changed meanwhile is
+     * kept), in one atomic rewrite; the file is deleted when nothing is left in it.
+     *
+     * @return the profile ids whose secrets were forgotten
+     */
+    synchronized Set<String> removeAll(Map<String, Secrets> moved) throws IOException {
+        Map<String, Secrets> all = read();
+        Set<String> removed = new TreeSet<>();
+        moved.forEach((id, secrets) -> {
+            if (secrets.equals(all.get(id))) {
+                all.remove(id);
+                removed.add(id);
+            }
+        });
+        if (all.isEmpty()) {
+            if (Files.deleteIfExists(file)) {
+                CheckpointFiles.forceDirectory(file.toAbsolutePath().getParent());
+            }
+        } else if (!removed.isEmpty()) {
+            write(all);
+        }
+        return removed;
     }
 
     @Override

@@ -17,6 +17,9 @@ public interface SecretStore {
     /** Forgets the profile's secrets; nothing happens when there are none. */
     void remove(String profileId) throws IOException;
 
-    /** Where the secrets are kept, in words for people: "in the file ... (readable only by you)". */
+    /**
+     * Where the secrets are kept, in words for people that follow "Secret keys are kept ": "in the file ...
+     * (readable only by you)", "in the login keyring (Secret Service)".
+     */
     String describe();
 }
