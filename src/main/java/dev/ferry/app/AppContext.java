@@ -57,7 +57,7 @@ public final class AppContext implements AutoCloseable {
     /** Opens the app's state in {@code home}, with the AWS profiles the environment {@code env} points to. */
     public static AppContext open(Path home, Map<String, String> env) {
         SettingsStore settings = new SettingsStore(home.resolve("settings.json"));
-        ProfileStore profiles = new ProfileStore(home.resolve(ProfileStore.FILE_NAME), SecretStores.best(home));
+        ProfileStore profiles = new ProfileStore(home.resolve(ProfileStore.FILE_NAME), SecretStores.best(home, env));
         ConnectionStores stores = new ConnectionStores(new ProfileConnector(profiles, new AwsProfileImport(env)));
         TransferService service = TransferService.atHome(stores, home);
         return new AppContext(home, settings, stores, service);
