@@ -73,6 +73,22 @@ class ServerThrottlingIT {
     }
 
     @Test
+    void aCopysOwnLimitInTheQueueReachesTheServer() throws Exception {
+        server.putObject("b", "q.bin", TestData.bytes(2 * MIB + 9, 54));
+        try (dev.ferry.transfer.queue.TransferService service = dev.ferry.transfer.queue.TransferService.atHome(
+                connection -> store, dir.resolve("home"))) {
+            long id = service.add(new dev.ferry.transfer.queue.TransferSpec.Copy("tos", ObjectRef.of("b", "q.bin"),
+                    ObjectRef.of("d", "q.bin"), MIB, 1), true);
+            service.setLimit(id, 48L * MIB);
+            service.resume(id);
+            dev.ferry.testing.Await.until("the copy", () -> service.snapshot(id).orElseThrow().state().isTerminal());
+            assertThat(service.snapshot(id).orElseThrow().state()).isEqualTo(TransferState.COMPLETED);
+        }
+        assertThat(limitsOn("PUT", "partNumber")).hasSize(3)
+                .containsOnly(Long.toString(TrafficLimit.perConnection(48L * MIB, 1)));
+    }
+
+    @Test
     void aLimitedCopyIsThrottledByTheServerOnEveryPartCopy() throws Exception {
         byte[] content = TestData.bytes(3 * MIB + 1, 53);
         server.putObject("b", "src.bin", content);

@@ -194,7 +194,7 @@ public final class QueueActions {
         model.refresh();
         boolean copies = rows.stream().anyMatch(r -> r.snapshot().kind() == TransferSpec.Kind.COPY);
         status.accept("Speed limit " + Formats.limit(limit)
-                + (copies ? " (server-side copies are not slowed by limits)" : ""));
+                + (copies ? " (a copy's limit is kept by TOS servers; S3 copies cannot be slowed)" : ""));
         return true;
     }
 

@@ -429,7 +429,7 @@ public final class TransferService implements AutoCloseable {
                 }
             } else {
                 TransferSpec.Copy c = (TransferSpec.Copy) t.spec();
-                CopyRequest request = copyRequest(c, store);
+                CopyRequest request = copyRequest(c, store).withRateLimit(t.limit());
                 Copy copy = new Copy(store, request, t.listener());
                 if (t.attach(copy, request.checkpoint())) {
                     CopyResult r = copy.run();
