@@ -143,7 +143,7 @@ public final class Copy implements Transfer {
             store.abortMultipartUpload(new ObjectRef(cp.destinationBucket(), cp.destinationKey(),
                     null), cp.uploadId(), new CancelSignal());
         }
-        return Files.deleteIfExists(request.checkpoint());
+        return CheckpointFiles.delete(request.checkpoint());
     }
 
     /** Runs the copy to its end (completed, paused, cancelled or failed). */
@@ -314,7 +314,7 @@ public final class Copy implements Transfer {
         if (abortUpload != null) {
             abortQuietly(abortUpload, "its checkpoint was discarded");
         }
-        Files.deleteIfExists(request.checkpoint());
+        CheckpointFiles.delete(request.checkpoint());
         return false;
     }
 
@@ -435,7 +435,7 @@ public final class Copy implements Transfer {
     private void deleteCheckpoint() {
         if (request.checkpoint() != null) {
             try {
-                Files.deleteIfExists(request.checkpoint());
+                CheckpointFiles.delete(request.checkpoint());
             } catch (IOException ignored) {
                 // a stale checkpoint is discarded by the next run: its upload no longer completes
             }

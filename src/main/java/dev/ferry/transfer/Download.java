@@ -205,7 +205,7 @@ public final class Download implements Transfer {
             } catch (IOException | RuntimeException unreadable) {
                 // nothing more to learn from it; it is deleted below
             }
-            any |= Files.deleteIfExists(request.checkpoint());
+            any |= CheckpointFiles.delete(request.checkpoint());
         }
         any |= Files.deleteIfExists(temp);
         return any;
@@ -525,7 +525,7 @@ public final class Download implements Transfer {
 
     private DownloadCheckpoint discardCheckpoint(String why) throws IOException {
         notifier.emit(TransferEvent.of(Type.CHECKPOINT_DISCARDED, why + "; starting over"));
-        Files.deleteIfExists(request.checkpoint());
+        CheckpointFiles.delete(request.checkpoint());
         return null;
     }
 
@@ -1063,6 +1063,11 @@ public final class Download implements Transfer {
         if (stop.kind() == StopRequest.Kind.CANCEL) {
             return finishStopped();
         }
+        if (t instanceof StoreException se && "NoSuchKey".equals(se.code())) {
+            // the object is gone: nothing can resume this, and a new object under the key would start afresh
+            return discardAndFail(se.getMessage() + "; the object no longer exists, so the partial download was "
+                    + "discarded", FailureKind.INPUT);
+        }
         keepOrDropPartial();
         FailureKind kind = t instanceof StoreException se ? kindOf(se)
                 : t instanceof IOException io ? localKind(io) : FailureKind.TRANSIENT;
@@ -1086,10 +1091,14 @@ public final class Download implements Transfer {
     }
 
     private DownloadResult discardAndFail(String message) {
+        return discardAndFail(message, FailureKind.SOURCE_CHANGED);
+    }
+
+    private DownloadResult discardAndFail(String message, FailureKind kind) {
         closeTemp();
         deleteQuietly(request.tempFile());
         deleteCheckpoint();
-        return finishFailed(message, null, FailureKind.SOURCE_CHANGED);
+        return finishFailed(message, null, kind);
     }
 
     private DownloadResult finishFailed(String message, Throwable t, FailureKind kind) {
@@ -1103,7 +1112,11 @@ public final class Download implements Transfer {
 
     private void deleteCheckpoint() {
         if (request.checkpoint() != null) {
-            deleteQuietly(request.checkpoint());
+            try {
+                CheckpointFiles.delete(request.checkpoint());
+            } catch (IOException | RuntimeException ignored) {
+                // a checkpoint that cannot be deleted is found stale by the next run
+            }
         }
     }
 

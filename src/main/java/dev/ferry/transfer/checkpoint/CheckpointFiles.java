@@ -82,6 +82,26 @@ public final class CheckpointFiles {
         forceDirectory(dir);
     }
 
+    /**
+     * Deletes a checkpoint and the temp files of writes to it that a killed process left behind
+     * ({@code <name>.tmp-*}, see {@link #writeAtomically}); true when the checkpoint existed. Only the process
+     * that owns the transfer calls this, so no live write is swept away.
+     */
+    public static boolean delete(Path checkpoint) throws IOException {
+        boolean existed = Files.deleteIfExists(checkpoint);
+        Path dir = checkpoint.toAbsolutePath().getParent();
+        if (dir != null && Files.isDirectory(dir)) {
+            String prefix = checkpoint.getFileName() + ".tmp-";
+            try (java.nio.file.DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir,
+                    p -> p.getFileName().toString().startsWith(prefix))) {
+                for (Path p : leftovers) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        return existed;
+    }
+
     /** Reads a JSON file; null when it does not exist; {@link IOException} when it cannot be parsed. */
     public static <T> T read(Path file, Class<T> type) throws IOException {
         byte[] bytes;
