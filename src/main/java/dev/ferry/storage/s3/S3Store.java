@@ -5,7 +5,6 @@ import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.nio.channels.ReadableByteChannel;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -30,6 +29,7 @@ import dev.ferry.storage.ObjectInfo;
 import dev.ferry.storage.ObjectRef;
 import dev.ferry.storage.RangeBody;
 import dev.ferry.storage.StoreException;
+import dev.ferry.storage.http.OkRangeBody;
 import dev.ferry.storage.http.RetryPolicy;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
@@ -688,64 +688,5 @@ public final class S3Store implements CopyStore {
         }
         // thrown outside the try: a refusal is final, not a read failure worth retrying
         throw StoreException.client(op, "the server's answer is larger than " + (max >> 20) + " MiB", null, false);
-    }
-
-    /** A GET body whose in-flight read is aborted when the transfer's signal is cancelled. */
-    private static final class OkRangeBody implements RangeBody {
-        private final Response response;
-        private final long start;
-        private final long length;
-        private final CancelSignal.Registration registration;
-
-        OkRangeBody(Call call, Response response, long start, long length, CancelSignal cancel) {
-            this.response = response;
-            this.start = start;
-            this.length = length;
-            this.registration = cancel.register(call::cancel);
-        }
-
-        @Override
-        public long start() {
-            return start;
-        }
-
-        @Override
-        public long length() {
-            return length;
-        }
-
-        @Override
-        public ReadableByteChannel channel() {
-            return response.body().source();
-        }
-
-        @Override
-        public String etag() {
-            return response.header("ETag");
-        }
-
-        @Override
-        public long objectSize() {
-            if (response.code() == 200) {
-                return parseLength(response.header("Content-Length"));
-            }
-            String cr = response.header("Content-Range");
-            int slash = cr == null ? -1 : cr.lastIndexOf('/');
-            return slash < 0 ? -1 : parseLength(cr.substring(slash + 1).strip());
-        }
-
-        private static long parseLength(String s) {
-            try {
-                return s == null ? -1 : Long.parseLong(s);
-            } catch (NumberFormatException unknown) {
-                return -1; // "*" or garbage: the answer does not say
-            }
-        }
-
-        @Override
-        public void close() {
-            registration.close();
-            response.close();
-        }
     }
 }

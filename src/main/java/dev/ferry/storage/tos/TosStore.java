@@ -3,7 +3,6 @@ package dev.ferry.storage.tos;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
-import java.nio.channels.ReadableByteChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +26,8 @@ import dev.ferry.storage.ObjectInfo;
 import dev.ferry.storage.ObjectRef;
 import dev.ferry.storage.RangeBody;
 import dev.ferry.storage.StoreException;
+import dev.ferry.storage.http.OkRangeBody;
 import dev.ferry.storage.http.RetryPolicy;
-import okhttp3.Call;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.RequestBody;
@@ -509,65 +508,6 @@ public final class TosStore implements CopyStore, ServerThrottling {
             // a 200 with the full body is fine only when the range was the whole object
             throw StoreException.client("GetObject", "the server sent " + contentLength + " bytes for a range of "
                     + expected, null, true);
-        }
-    }
-
-    /** A GET body whose in-flight read is aborted when the transfer's signal is cancelled. */
-    private static final class OkRangeBody implements RangeBody {
-        private final Response response;
-        private final long start;
-        private final long length;
-        private final CancelSignal.Registration registration;
-
-        OkRangeBody(Call call, Response response, long start, long length, CancelSignal cancel) {
-            this.response = response;
-            this.start = start;
-            this.length = length;
-            this.registration = cancel.register(call::cancel);
-        }
-
-        @Override
-        public long start() {
-            return start;
-        }
-
-        @Override
-        public long length() {
-            return length;
-        }
-
-        @Override
-        public ReadableByteChannel channel() {
-            return response.body().source();
-        }
-
-        @Override
-        public String etag() {
-            return response.header("ETag");
-        }
-
-        @Override
-        public long objectSize() {
-            if (response.code() == 200) {
-                return parseLength(response.header("Content-Length"));
-            }
-            String cr = response.header("Content-Range");
-            int slash = cr == null ? -1 : cr.lastIndexOf('/');
-            return slash < 0 ? -1 : parseLength(cr.substring(slash + 1).strip());
-        }
-
-        private static long parseLength(String s) {
-            try {
-                return s == null ? -1 : Long.parseLong(s);
-            } catch (NumberFormatException unknown) {
-                return -1; // "*" or garbage: the answer does not say
-            }
-        }
-
-        @Override
-        public void close() {
-            registration.close();
-            response.close();
         }
     }
 }
