@@ -14,9 +14,9 @@ final class Warmup {
     static void inBackground() {
         Thread t = new Thread(() -> {
             try {
-                CheckpointFiles.json();
+                CheckpointFiles.warmUp();
                 S3Store.warmUp();
-            } catch (RuntimeException | LinkageError ignored) {
+            } catch (java.io.IOException | RuntimeException | LinkageError ignored) {
                 // a warm-up is only an optimisation; the real use reports any problem
             }
         }, "ferry-warmup");

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -40,6 +41,19 @@ public final class CheckpointFiles {
 
     public static ObjectMapper json() {
         return Mapper.JSON;
+    }
+
+    /**
+     * Builds the mapper and its writers for both kinds of checkpoint by writing samples to memory, so the first
+     * real save (a copy's right after its upload is created, before any part is copied) does not pay for that.
+     */
+    public static void warmUp() throws IOException {
+        SourceRecord source = new SourceRecord("warm-up", "b", "k", null);
+        ObjectIdentity object = new ObjectIdentity("\"e\"", 1, null, null, java.util.Map.of());
+        json().writeValueAsBytes(new CopyCheckpoint(CopyCheckpoint.FORMAT_VERSION, CopyCheckpoint.KIND, source, object,
+                "b", "k2", "u", 1, "now", List.of(new CopyCheckpoint.Part(1, 0, 1, null))));
+        json().writeValueAsBytes(new DownloadCheckpoint(DownloadCheckpoint.FORMAT_VERSION, DownloadCheckpoint.KIND,
+                source, object, "/d", "/t", 1, 1, "now", List.of(new DownloadCheckpoint.Part(1, 0, 1, 0))));
     }
 
     /** Writes {@code value} as JSON to {@code target}, durably and atomically. */
