@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "ls", mixinStandardHelpOptions = true,
-        description = {"List objects and common prefixes (folders) under s3://bucket[/prefix] or tos://bucket[/prefix];",
-                "s3:// or tos:// alone lists the buckets the credentials can see."},
+        description = {"List objects and common prefixes (folders) under s3://bucket[/prefix] or tos://bucket[/prefix].",
+                "With s3:// or tos:// alone, list the buckets the credentials can see."},
         footer = {"", "Examples:", "  ferry ls s3://bucket/", "  ferry ls s3://bucket/photos/2024/ --recursive",
                 "  ferry ls tos:// --region cn-beijing", "  ferry ls tos://bucket/photos/ --endpoint tos-cn-beijing.volces.com"})
 public final class LsCommand implements Callable<Integer> {
