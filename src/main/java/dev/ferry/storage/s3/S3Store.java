@@ -2,12 +2,8 @@ package dev.ferry.storage.s3;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -17,8 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLPeerUnverifiedException;
 
 import dev.ferry.storage.BucketSummary;
 import dev.ferry.storage.CancelSignal;
@@ -30,6 +24,7 @@ import dev.ferry.storage.ObjectRef;
 import dev.ferry.storage.RangeBody;
 import dev.ferry.storage.StoreException;
 import dev.ferry.storage.http.OkRangeBody;
+import dev.ferry.storage.http.HttpAnswers;
 import dev.ferry.storage.http.RetryPolicy;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
@@ -38,8 +33,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
-import okio.BufferedSource;
 
 /**
  * S3 over OkHttp: SigV4 header auth, path-style or virtual-hosted addressing, retries, server-side
@@ -162,7 +155,7 @@ public final class S3Store implements CopyStore {
             q.put("continuation-token", continuationToken);
         }
         try (Response r = send("ListObjectsV2", "GET", bucket, "", q, Map.of(), null, cancel)) {
-            byte[] body = readBounded(r.body(), MAX_DOCUMENT_BYTES, "ListObjectsV2");
+            byte[] body = HttpAnswers.readBounded(r.body(), MAX_DOCUMENT_BYTES, "ListObjectsV2");
             try {
                 return S3Xml.parseList(body);
             } catch (IOException | RuntimeException e) {
@@ -326,7 +319,7 @@ public final class S3Store implements CopyStore {
      * makes the server refuse a source that changed since the caller looked at it.
      */
     private static Map<String, String> copySource(String op, ObjectRef source, String ifMatch) throws StoreException {
-        refuseDotSegments(op, source.key());
+        HttpAnswers.refuseDotSegments(op, source.key());
         String value = "/" + SigV4Signer.uriEncode(source.bucket(), true) + "/" + SigV4Signer.uriEncode(source.key(), false);
         if (source.versionId() != null) {
             value += "?versionId=" + SigV4Signer.uriEncode(source.versionId(), true);
@@ -399,7 +392,7 @@ public final class S3Store implements CopyStore {
     private Sent sendCall(String op, String method, String bucket, String key, Map<String, String> query,
                           Map<String, String> headers, RequestBody body, boolean document, CancelSignal cancel)
             throws StoreException, InterruptedIOException {
-        refuseDotSegments(op, key);
+        HttpAnswers.refuseDotSegments(op, key);
         for (int attempt = 1; ; attempt++) {
             cancel.throwIfCancelled();
             Call call = http.newCall(request(op, method, bucket, key, query, headers, body));
@@ -424,16 +417,16 @@ public final class S3Store implements CopyStore {
         try {
             response = call.execute();
         } catch (IOException e) {
-            return Attempt.failed(classify(op, e));
+            return Attempt.failed(HttpAnswers.classify(op, e));
         }
         if (response.isSuccessful() && !document) {
             return new Attempt(new Sent(call, response, null), null, -1);
         }
         try (response) {
             if (!response.isSuccessful()) {
-                return new Attempt(null, serverError(op, response), retryAfterMillis(response.header("Retry-After")));
+                return new Attempt(null, serverError(op, response), HttpAnswers.retryAfterMillis(response.header("Retry-After")));
             }
-            byte[] body = readBounded(response.body(), MAX_DOCUMENT_BYTES, op);
+            byte[] body = HttpAnswers.readBounded(response.body(), MAX_DOCUMENT_BYTES, op);
             StoreException embedded = embeddedError(op, response, body);
             return embedded != null ? Attempt.failed(embedded) : new Attempt(new Sent(call, response, body), null, -1);
         } catch (StoreException unreadable) {
@@ -448,19 +441,6 @@ public final class S3Store implements CopyStore {
             return buildRequest(method, bucket, key, query, headers, body);
         } catch (IllegalArgumentException e) {
             throw StoreException.client(op, "the request cannot be sent: " + e.getMessage(), e, false);
-        }
-    }
-
-    /**
-     * HTTP clients resolve "." and ".." path segments (OkHttp does, even percent-encoded), so a key such
-     * as {@code a/../b} would silently address {@code b}. Such keys are refused rather than mistaken.
-     */
-    static void refuseDotSegments(String op, String key) throws StoreException {
-        for (String segment : key.split("/", -1)) {
-            if (segment.equals(".") || segment.equals("..")) {
-                throw StoreException.client(op, "the key '" + key + "' has a '" + segment
-                        + "' path segment, which cannot be addressed over HTTP without being rewritten", null, false);
-            }
         }
     }
 
@@ -606,7 +586,7 @@ public final class S3Store implements CopyStore {
     private static StoreException serverError(String op, Response r) {
         byte[] body = EMPTY;
         try {
-            body = readBounded(r.body(), MAX_ERROR_BYTES, op);
+            body = HttpAnswers.readBounded(r.body(), MAX_ERROR_BYTES, op);
         } catch (StoreException | RuntimeException ignored) {
             // an unreadable error body still leaves the status
         }
@@ -642,51 +622,6 @@ public final class S3Store implements CopyStore {
         };
     }
 
-    private static StoreException classify(String op, IOException e) {
-        if (e instanceof UnknownHostException) {
-            return StoreException.client(op, "unknown host " + e.getMessage(), e, false);
-        }
-        if (e instanceof SSLPeerUnverifiedException || e instanceof SSLHandshakeException) {
-            return StoreException.client(op, "TLS verification failed: " + e.getMessage(), e, false);
-        }
-        if (e instanceof SocketTimeoutException) {
-            return StoreException.client(op, "timed out", e, true);
-        }
-        return StoreException.client(op, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
-                + e.getMessage()), e, true);
-    }
 
-    static long retryAfterMillis(String value) {
-        if (value == null || value.isBlank()) {
-            return -1;
-        }
-        String v = value.strip();
-        try {
-            long seconds = Math.max(0, Long.parseLong(v));
-            return seconds > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : seconds * 1000;
-        } catch (NumberFormatException notSeconds) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-                return Math.max(0, at.toInstant().toEpochMilli() - System.currentTimeMillis());
-            } catch (RuntimeException notDate) {
-                return -1;
-            }
-        }
-    }
 
-    static byte[] readBounded(ResponseBody body, int max, String op) throws StoreException {
-        if (body == null) {
-            return EMPTY;
-        }
-        try {
-            BufferedSource source = body.source();
-            if (!source.request(max + 1L)) {
-                return source.readByteArray();
-            }
-        } catch (IOException e) {
-            throw StoreException.client(op, "the answer could not be read: " + e.getMessage(), e, true);
-        }
-        // thrown outside the try: a refusal is final, not a read failure worth retrying
-        throw StoreException.client(op, "the server's answer is larger than " + (max >> 20) + " MiB", null, false);
-    }
 }

@@ -26,6 +26,7 @@ import dev.ferry.storage.ObjectInfo;
 import dev.ferry.storage.ObjectRef;
 import dev.ferry.storage.RangeBody;
 import dev.ferry.storage.StoreException;
+import dev.ferry.storage.http.HttpAnswers;
 import dev.ferry.storage.http.OkRangeBody;
 import dev.ferry.storage.http.RetryPolicy;
 import okhttp3.MediaType;
@@ -199,7 +200,7 @@ public final class TosStore implements CopyStore, ServerThrottling {
      */
     public URI presignGet(ObjectRef ref, Duration expires) {
         try {
-            TosTransport.refuseDotSegments("PresignGet", ref.key());
+            HttpAnswers.refuseDotSegments("PresignGet", ref.key());
         } catch (StoreException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -412,7 +413,7 @@ public final class TosStore implements CopyStore, ServerThrottling {
      * any, as {@code ?versionId=}; the If-Match guard makes the server refuse a source that changed.
      */
     private static Map<String, String> copySource(String op, ObjectRef source, String ifMatch) throws StoreException {
-        TosTransport.refuseDotSegments(op, source.key());
+        HttpAnswers.refuseDotSegments(op, source.key());
         String value = "/" + source.bucket() + "/" + TosSigner.uriEncode(source.key(), true);
         if (source.versionId() != null) {
             value += "?versionId=" + TosSigner.uriEncode(source.versionId(), true);

@@ -2,20 +2,15 @@ package dev.ferry.storage.tos;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.time.Clock;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLPeerUnverifiedException;
 
 import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.StoreException;
+import dev.ferry.storage.http.HttpAnswers;
 import dev.ferry.storage.http.RetryPolicy;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
@@ -24,8 +19,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
-import okio.BufferedSource;
 
 /**
  * Sends TOS requests: addressing, header signing (afresh for every attempt), retries with full-jitter
@@ -89,7 +82,7 @@ final class TosTransport {
     Sent send(String op, String method, String bucket, String key, Map<String, String> query,
               Map<String, String> headers, RequestBody body, boolean document, CancelSignal cancel)
             throws StoreException, InterruptedIOException {
-        refuseDotSegments(op, key);
+        HttpAnswers.refuseDotSegments(op, key);
         for (int attempt = 1; ; attempt++) {
             cancel.throwIfCancelled();
             Call call = http.newCall(request(op, method, bucket, key, query, headers, body));
@@ -114,16 +107,16 @@ final class TosTransport {
         try {
             response = call.execute();
         } catch (IOException e) {
-            return Attempt.failed(classify(op, e));
+            return Attempt.failed(HttpAnswers.classify(op, e));
         }
         if (response.isSuccessful() && !document) {
             return new Attempt(new Sent(call, response, null), null, -1);
         }
         try (response) {
             if (!response.isSuccessful()) {
-                return new Attempt(null, serverError(op, response), retryAfterMillis(response.header("Retry-After")));
+                return new Attempt(null, serverError(op, response), HttpAnswers.retryAfterMillis(response.header("Retry-After")));
             }
-            byte[] body = readBounded(response.body(), MAX_DOCUMENT_BYTES, op);
+            byte[] body = HttpAnswers.readBounded(response.body(), MAX_DOCUMENT_BYTES, op);
             TosJson.Error embedded = TosJson.parseEmbeddedError(body);
             if (embedded != null) {
                 return Attempt.failed(errorOf(op, EMBEDDED_ERROR_STATUS.getOrDefault(embedded.code(), 500), embedded,
@@ -204,25 +197,12 @@ final class TosTransport {
         return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
-    /**
-     * HTTP clients resolve "." and ".." path segments (OkHttp does, even percent-encoded), so a key such
-     * as {@code a/../b} would silently address {@code b}. Such keys are refused rather than mistaken.
-     */
-    static void refuseDotSegments(String op, String key) throws StoreException {
-        for (String segment : key.split("/", -1)) {
-            if (segment.equals(".") || segment.equals("..")) {
-                throw StoreException.client(op, "the key '" + key + "' has a '" + segment
-                        + "' path segment, which cannot be addressed over HTTP without being rewritten", null, false);
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- errors
 
     static StoreException serverError(String op, Response r) {
         byte[] body = EMPTY;
         try {
-            body = readBounded(r.body(), MAX_ERROR_BYTES, op);
+            body = HttpAnswers.readBounded(r.body(), MAX_ERROR_BYTES, op);
         } catch (StoreException | RuntimeException ignored) {
             // an unreadable error body still leaves the status and the headers
         }
@@ -262,52 +242,5 @@ final class TosTransport {
         return code.equals("NotFound") || code.equals("Forbidden") || code.equals("BadRequest");
     }
 
-    private static StoreException classify(String op, IOException e) {
-        if (e instanceof UnknownHostException) {
-            return StoreException.client(op, "unknown host " + e.getMessage(), e, false);
-        }
-        if (e instanceof SSLPeerUnverifiedException || e instanceof SSLHandshakeException) {
-            return StoreException.client(op, "TLS verification failed: " + e.getMessage(), e, false);
-        }
-        if (e instanceof SocketTimeoutException) {
-            return StoreException.client(op, "timed out", e, true);
-        }
-        return StoreException.client(op, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
-                + e.getMessage()), e, true);
-    }
 
-    /** Retry-After in milliseconds (seconds or an HTTP date), -1 when absent or unreadable. */
-    static long retryAfterMillis(String value) {
-        if (value == null || value.isBlank()) {
-            return -1;
-        }
-        String v = value.strip();
-        try {
-            long seconds = Math.max(0, Long.parseLong(v));
-            return seconds > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : seconds * 1000;
-        } catch (NumberFormatException notSeconds) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-                return Math.max(0, at.toInstant().toEpochMilli() - System.currentTimeMillis());
-            } catch (RuntimeException notDate) {
-                return -1;
-            }
-        }
-    }
-
-    static byte[] readBounded(ResponseBody body, int max, String op) throws StoreException {
-        if (body == null) {
-            return EMPTY;
-        }
-        try {
-            BufferedSource source = body.source();
-            if (!source.request(max + 1L)) {
-                return source.readByteArray();
-            }
-        } catch (IOException e) {
-            throw StoreException.client(op, "the answer could not be read: " + e.getMessage(), e, true);
-        }
-        // thrown outside the try: a refusal is final, not a read failure worth retrying
-        throw StoreException.client(op, "the server's answer is larger than " + (max >> 20) + " MiB", null, false);
-    }
 }

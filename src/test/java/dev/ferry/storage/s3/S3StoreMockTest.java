@@ -223,17 +223,17 @@ class S3StoreMockTest {
 
     @Test
     void retryAfterAcceptsSecondsAndHttpDates() {
-        assertThat(S3Store.retryAfterMillis("3")).isEqualTo(3000);
-        assertThat(S3Store.retryAfterMillis(" 0 ")).isZero();
-        assertThat(S3Store.retryAfterMillis(null)).isEqualTo(-1);
-        assertThat(S3Store.retryAfterMillis("soon")).isEqualTo(-1);
+        assertThat(dev.ferry.storage.http.HttpAnswers.retryAfterMillis("3")).isEqualTo(3000);
+        assertThat(dev.ferry.storage.http.HttpAnswers.retryAfterMillis(" 0 ")).isZero();
+        assertThat(dev.ferry.storage.http.HttpAnswers.retryAfterMillis(null)).isEqualTo(-1);
+        assertThat(dev.ferry.storage.http.HttpAnswers.retryAfterMillis("soon")).isEqualTo(-1);
         String inFiveSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(
                 ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(5));
-        assertThat(S3Store.retryAfterMillis(inFiveSeconds)).isBetween(3000L, 5000L);
+        assertThat(dev.ferry.storage.http.HttpAnswers.retryAfterMillis(inFiveSeconds)).isBetween(3000L, 5000L);
         String past = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).minusHours(1));
-        assertThat(S3Store.retryAfterMillis(past)).isZero();
+        assertThat(dev.ferry.storage.http.HttpAnswers.retryAfterMillis(past)).isZero();
         // absurd values saturate instead of overflowing into "no Retry-After"
-        assertThat(S3Store.retryAfterMillis("9300000000000000")).isGreaterThan(1_000_000L);
+        assertThat(dev.ferry.storage.http.HttpAnswers.retryAfterMillis("9300000000000000")).isGreaterThan(1_000_000L);
     }
 
     @Test
