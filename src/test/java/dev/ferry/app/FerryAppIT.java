@@ -222,7 +222,8 @@ class FerryAppIT {
         s3.put(bucket, "sub/inner.txt", TestData.bytes(200, 2));
         robot.clickOn("#browse");
         WaitForAsyncUtils.waitForFxEvents();
-        assertThat(robot.listWindows()).anyMatch(w -> w instanceof Stage s && s.isShowing() && s != stage);
+        assertThat(robot.listWindows()).anyMatch(w -> w instanceof Stage s && s.isShowing() && s != stage
+                && s.getTitle().equals("Browse — local s3proxy"));
         WaitForAsyncUtils.asyncFx(() -> window.take("s3://" + bucket + "/")).get(5, TimeUnit.SECONDS);
         await("both downloaded", () -> Files.exists(downloads.resolve(bucket).resolve("top.txt"))
                 && Files.exists(downloads.resolve(bucket).resolve("sub/inner.txt")));
