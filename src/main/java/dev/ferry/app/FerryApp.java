@@ -26,6 +26,7 @@ public final class FerryApp extends Application {
 
     @Override
     public void start(Stage stage) {
+        AppIcons.follow();
         context = AppContext.open(FerryHome.dir());
         window = createWindow(context, path -> getHostServices().showDocument(path.toUri().toString()));
         stage.setTitle("Ferry");
