@@ -19,6 +19,7 @@ import dev.ferry.storage.ObjectStore;
 import dev.ferry.storage.ObjectRef;
 import dev.ferry.storage.ObjectSummary;
 import dev.ferry.storage.StoreException;
+import dev.ferry.storage.http.Link;
 import dev.ferry.transfer.Download;
 import dev.ferry.transfer.DownloadRequest;
 import dev.ferry.transfer.DownloadResult;
@@ -38,20 +39,22 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "download", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Download an object (or every object under a prefix) in parallel ranged parts, resumably.",
                 "s3:// URIs speak S3 (AWS credentials), tos:// URIs Volcengine TOS' own protocol (TOS_ACCESS_KEY, "
-                        + "TOS_SECRET_KEY, TOS_SECURITY_TOKEN).",
-                "Run the same command again to resume after an interruption."},
+                        + "TOS_SECRET_KEY, TOS_SECURITY_TOKEN); http:// and https:// links are plain files.",
+                "Run the same command again to resume after an interruption. A link that expired (a presigned "
+                        + "link): run it again with a fresh link to the same file and the same DEST."},
         footer = {"", "Examples:",
                 "  ferry download s3://bucket/big.iso",
                 "  ferry download s3://bucket/big.iso ~/Downloads/ --connections 16 --limit 20MiB/s",
                 "  ferry download s3://bucket/photos/ ./photos --endpoint http://127.0.0.1:9000",
                 "  ferry download tos://bucket/big.iso --endpoint tos-cn-beijing.volces.com",
+                "  ferry download https://example.com/files/big.iso ~/Downloads/",
                 "",
                 "Exit codes: 0 done, 1 failed, 2 bad usage or input, 3 paused (checkpoint kept; Ctrl-C pauses)."})
 public final class DownloadCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "s3://bucket/key or tos://bucket/key; a prefix/ for many objects")
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "s3://bucket/key, tos://bucket/key (a prefix/ for many objects) or an http(s):// link")
     String source;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "DEST",
@@ -106,6 +109,9 @@ public final class DownloadCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Warmup.inBackground();
+        if (Link.looksLikeLink(source)) {
+            return new LinkDownload(this).run();
+        }
         ObjectUri uri = ObjectUri.parse(source);
         long part = Sizes.parsePartSize(partSize);
         Sizes.checkConnections(connections);
@@ -168,7 +174,11 @@ public final class DownloadCommand implements Callable<Integer> {
         }
     }
 
-    private void pauseAll() {
+    void track(Download d) {
+        running.add(d);
+    }
+
+    void pauseAll() {
         stopping.set(true);
         for (Download d : running) {
             d.pause();

@@ -15,13 +15,44 @@ import java.util.Map;
  * @param metadata     what a copy carries over, by lower-case header name: content-type, content-encoding,
  *                     content-disposition, content-language, cache-control, expires and x-amz-meta-* (x-tos-meta-*
  *                     from a TOS store); never null
+ * @param size         the size in bytes, or {@link #UNKNOWN_SIZE} when the server did not say (a plain link
+ *                     served without a length)
+ * @param rangeReads   whether the server serves byte ranges; without them (a plain link) the object can only
+ *                     be read as one stream from its first byte
  */
 public record ObjectInfo(ObjectRef ref, long size, String etag, String lastModified, String versionId,
                          String contentType, Map<String, String> checksums, boolean etagIsMd5,
-                         Map<String, String> metadata) {
+                         Map<String, String> metadata, boolean rangeReads) {
+    public static final long UNKNOWN_SIZE = -1;
+
     public ObjectInfo {
         checksums = checksums == null ? Map.of() : Map.copyOf(checksums);
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        if (size < UNKNOWN_SIZE) {
+            throw new IllegalArgumentException("size must not be negative");
+        }
+    }
+
+    /** An object of an object store, which always serves byte ranges. */
+    public ObjectInfo(ObjectRef ref, long size, String etag, String lastModified, String versionId,
+                      String contentType, Map<String, String> checksums, boolean etagIsMd5,
+                      Map<String, String> metadata) {
+        this(ref, size, etag, lastModified, versionId, contentType, checksums, etagIsMd5, metadata, true);
+    }
+
+    public boolean sizeKnown() {
+        return size != UNKNOWN_SIZE;
+    }
+
+    /** Whether the object can be fetched as parallel ranges: its size is known and ranges are served. */
+    public boolean parallelReads() {
+        return rangeReads && sizeKnown();
+    }
+
+    /** The same object with its size as counted while reading it to the end. */
+    public ObjectInfo withSize(long counted) {
+        return new ObjectInfo(ref, counted, etag, lastModified, versionId, contentType, checksums, etagIsMd5,
+                metadata, rangeReads);
     }
 
     /** The ETag without quotes (and without a weak-validator prefix). */

@@ -17,10 +17,21 @@ public interface ObjectStore extends Closeable {
 
     /**
      * Opens bytes {@code start..endInclusive} of the object, only if its ETag still equals
-     * {@code ifMatch} (when not null). The returned body delivers exactly that range.
+     * {@code ifMatch} (when not null). The returned body delivers exactly that range. {@code endInclusive} -1
+     * asks for everything from {@code start} to the end, for an object whose size {@link #head} could not tell;
+     * the body's {@link RangeBody#length()} is then -1 unless the answer says.
      */
     RangeBody getRange(ObjectRef ref, long start, long endInclusive, String ifMatch, CancelSignal cancel)
             throws StoreException, java.io.InterruptedIOException;
+
+    /**
+     * Whether a download's checkpoint belongs to the file rather than to where it was fetched from: true for
+     * plain links, whose file may come back through a fresh link (a new signature, a mirror) and is recognised
+     * by its ETag, size and Last-Modified. Object stores name an object by bucket and key and say false.
+     */
+    default boolean checkpointFollowsContent() {
+        return false;
+    }
 
     /** Every bucket the credentials can see at this endpoint (all pages), in the server's order. */
     List<BucketSummary> listBuckets(CancelSignal cancel) throws StoreException, java.io.InterruptedIOException;

@@ -85,6 +85,8 @@ public final class Download implements Transfer {
 
     private volatile TransferState state = TransferState.QUEUED;
     private volatile ObjectInfo info;
+    /** What the server said before any byte arrived: the identity checkpoints record (the size may be unknown). */
+    private volatile ObjectInfo probed;
     private volatile Part[] parts = new Part[0];
     private FileChannel channel;
     private FileLock lock;
@@ -250,6 +252,7 @@ public final class Download implements Transfer {
         }
         try {
             info = request.knownInfo() != null ? request.knownInfo() : store.head(request.source(), cancel);
+            probed = info;
         } catch (InterruptedIOException e) {
             return finishStopped();
         } catch (StoreException e) {
@@ -306,7 +309,8 @@ public final class Download implements Transfer {
         try {
             DownloadCheckpoint cp = CheckpointFiles.read(request.checkpoint(), DownloadCheckpoint.class);
             return cp != null && cp.problem() == null && belongsHere(cp) && identityChange(cp.object(), info) == null
-                    && cp.parts().stream().allMatch(DownloadCheckpoint.Part::isDone) && Files.size(dest) == info.size();
+                    && cp.parts().stream().allMatch(DownloadCheckpoint.Part::isDone) && info.sizeKnown()
+                    && Files.size(dest) == info.size();
         } catch (IOException | RuntimeException unreadable) {
             return false;
         }
@@ -335,6 +339,9 @@ public final class Download implements Transfer {
      * written takes no space; a file system that cannot tell reports plenty and the check passes.
      */
     private String checkFreeSpace() {
+        if (!info.sizeKnown()) {
+            return null;
+        }
         long needed = Arrays.stream(parts).mapToLong(p -> p.length - p.done.get()).sum();
         try {
             long usable = Files.getFileStore(request.tempFile()).getUsableSpace();
@@ -419,13 +426,15 @@ public final class Download implements Transfer {
         }
         reused = Arrays.stream(parts).mapToLong(p -> p.done.get()).sum();
         long doneParts = Arrays.stream(parts).filter(Part::isDone).count();
+        String left = size == ObjectInfo.UNKNOWN_SIZE ? reused + " bytes kept"
+                : (size - reused) + " of " + size + " bytes left";
         notifier.emit(TransferEvent.of(Type.RESUMED, "resuming: " + doneParts + " of " + parts.length
-                + " parts done, " + (size - reused) + " of " + size + " bytes left"
-                + (repair == null ? "" : "; " + repair)));
+                + " parts done, " + left + (repair == null ? "" : "; " + repair)));
     }
 
     private static Part resumedPart(DownloadCheckpoint.Part recorded) {
-        Part p = new Part(recorded.number(), recorded.start(), recorded.length(), recorded.completed());
+        long length = recorded.length() == DownloadCheckpoint.OPEN_LENGTH ? Part.OPEN : recorded.length();
+        Part p = new Part(recorded.number(), recorded.start(), length, recorded.completed());
         if (recorded.isDone()) {
             p.recordedCrc = recorded.crc64();
         }
@@ -434,9 +443,19 @@ public final class Download implements Transfer {
 
     private void freshPlan() throws IOException {
         long size = info.size();
-        long partSize = PartPlan.effectivePartSize(size, request.partSize());
-        parts = PartPlan.split(size, partSize).stream().map(r -> new Part(r.number(), r.start(), r.length(), 0))
-                .toArray(Part[]::new);
+        if (info.parallelReads()) {
+            long partSize = PartPlan.effectivePartSize(size, request.partSize());
+            parts = PartPlan.split(size, partSize).stream().map(r -> new Part(r.number(), r.start(), r.length(), 0))
+                    .toArray(Part[]::new);
+        } else {
+            // no ranges, or no length: one stream from the first byte (resumed from where it stopped when it can)
+            parts = new Part[]{new Part(1, 0, info.sizeKnown() ? size : Part.OPEN, 0)};
+            if (request.connections() > 1) {
+                notifier.emit(TransferEvent.of(Type.RESUMED, info.rangeReads()
+                        ? "the server does not say how large the file is, so it comes as one stream"
+                        : "the server does not serve byte ranges, so the file comes as one stream"));
+            }
+        }
         channel.truncate(0);
         generation = TempGeneration.mark(request.tempFile());
     }
@@ -446,7 +465,13 @@ public final class Download implements Transfer {
     }
 
     private void sizeTempFile(long size) throws IOException {
-        if (channel.size() > size) {
+        if (size == ObjectInfo.UNKNOWN_SIZE) {
+            // a stream of unknown length: the file ends where the last byte kept was written
+            long kept = parts[0].done.get();
+            if (channel.size() > kept) {
+                channel.truncate(kept);
+            }
+        } else if (channel.size() > size) {
             channel.truncate(size);
         } else if (channel.size() < size) {
             channel.write(ByteBuffer.wrap(new byte[1]), size - 1);
@@ -466,7 +491,8 @@ public final class Download implements Transfer {
             return "the temp file was missing, so every part is fetched again";
         }
         long length = channel.size();
-        if (length >= size) {
+        long expected = size == ObjectInfo.UNKNOWN_SIZE ? parts[0].done.get() : size;
+        if (length >= expected) {
             return null;
         }
         int affected = 0;
@@ -482,7 +508,7 @@ public final class Download implements Transfer {
                 affected++;
             }
         }
-        return "the temp file was " + length + " bytes instead of " + size + ", so " + affected
+        return "the temp file was " + length + " bytes instead of " + expected + ", so " + affected
                 + " part(s) are fetched again from where the file ends";
     }
 
@@ -514,9 +540,16 @@ public final class Download implements Transfer {
         return cp;
     }
 
+    /**
+     * Whether the checkpoint is this transfer's: same source, destination and temp file. A link's file may come
+     * back through a fresh link (a new signature, another mirror): its checkpoint then belongs to whatever link
+     * serves the same file, which the identity check that follows (ETag, size, Last-Modified) decides.
+     */
     private boolean belongsHere(DownloadCheckpoint cp) {
         try {
-            return cp.sameSource(sourceRecord()) && cp.destination().equals(request.destination().toString())
+            boolean sameSource = cp.sameSource(sourceRecord())
+                    || store.checkpointFollowsContent() && cp.object().etag() != null;
+            return sameSource && cp.destination().equals(request.destination().toString())
                     && cp.tempPath().equals(request.tempFile());
         } catch (RuntimeException invalidPath) {
             return false;
@@ -635,14 +668,18 @@ public final class Download implements Transfer {
     private void streamRun(PartScheduler scheduler, PartScheduler.Run run, ByteBuffer buffer) throws IOException {
         long from = position(run);
         Part last = parts[run.last()];
-        long to = last.start + last.length - 1;
+        long to = last.isOpen() ? -1 : last.start + last.length - 1;
         try (RangeBody body = store.getRange(request.source(), from, to, info.etag(), cancel)) {
             checkSameObject(body);
             ReadableByteChannel in = body.channel();
             do {
                 Part p = parts[run.current()];
                 p.active = true;
-                copyBody(p, in, p.length - p.done.get(), buffer);
+                if (p.isOpen()) {
+                    copyToEnd(p, in, buffer);
+                } else {
+                    copyBody(p, in, p.length - p.done.get(), buffer);
+                }
                 p.active = false;
                 partEvent(Type.PART_SUCCEEDED, p, null);
             } while (scheduler.advance(run));
@@ -696,7 +733,7 @@ public final class Download implements Transfer {
             throw new SourceChangedException("ETag " + info.etag() + " is now " + etag);
         }
         long size = body.objectSize();
-        if (size >= 0 && size != info.size()) {
+        if (size >= 0 && info.sizeKnown() && size != info.size()) {
             throw new SourceChangedException("size " + info.size() + " is now " + size);
         }
     }
@@ -718,6 +755,39 @@ public final class Download implements Transfer {
                 remaining -= keep(p, buffer);
             }
         }
+    }
+
+    /**
+     * Copies a stream of unknown length to its end, then closes the part at the length it had. A stream cut
+     * short looks the same as one that ended, so only a server that says nothing about the length gets here.
+     */
+    private void copyToEnd(Part p, ReadableByteChannel in, ByteBuffer buffer) throws IOException {
+        while (true) {
+            int want = (int) limiter.quantum(BUFFER_BYTES);
+            limiter.acquire(want, cancel);
+            buffer.clear().limit(want);
+            int n;
+            try {
+                n = readSome(in, buffer);
+            } finally {
+                keep(p, buffer);
+            }
+            if (n < 0) {
+                p.close();
+                info = info.withSize(p.length);
+                return;
+            }
+        }
+    }
+
+    /** Fills the buffer or reads to the end of the stream; -1 when the stream ended. */
+    private static int readSome(ReadableByteChannel in, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            if (in.read(buffer) < 0) {
+                return -1;
+            }
+        }
+        return buffer.position();
     }
 
     private static void fill(ReadableByteChannel in, ByteBuffer buffer, long remaining) throws IOException {
@@ -783,7 +853,8 @@ public final class Download implements Transfer {
     }
 
     private void partEvent(Type type, Part p, String message) {
-        notifier.emit(TransferEvent.part(type, p.number, p.start, p.start + p.length - 1, message));
+        notifier.emit(TransferEvent.part(type, p.number, p.start, p.isOpen() ? -1 : p.start + p.length - 1,
+                message));
     }
 
     // ------------------------------------------------------------------ checkpoints
@@ -826,14 +897,15 @@ public final class Download implements Transfer {
     }
 
     private DownloadCheckpoint checkpointOf(long[] done) {
-        ObjectInfo obj = info;
+        ObjectInfo obj = probed;
         List<DownloadCheckpoint.Part> ps = new ArrayList<>(parts.length);
         for (int i = 0; i < parts.length; i++) {
             Part p = parts[i];
-            ps.add(new DownloadCheckpoint.Part(p.number, p.start, p.length, done[i],
+            long length = obj.sizeKnown() ? p.length : DownloadCheckpoint.OPEN_LENGTH;
+            ps.add(new DownloadCheckpoint.Part(p.number, p.start, length, done[i],
                     done[i] >= p.length ? p.crcToRecord() : null));
         }
-        long partSize = parts.length == 0 ? request.partSize() : parts[0].length;
+        long partSize = parts.length == 0 ? request.partSize() : parts[0].isOpen() ? 0 : parts[0].length;
         return new DownloadCheckpoint(DownloadCheckpoint.FORMAT_VERSION, DownloadCheckpoint.KIND, sourceRecord(),
                 new ObjectIdentity(obj.etag(), obj.size(), obj.lastModified(), obj.versionId(),
                         obj.checksums()),
@@ -1196,9 +1268,12 @@ public final class Download implements Transfer {
      * e.g. for bytes an earlier run fetched).
      */
     private static final class Part {
+        /** The length of a part that runs to the end of a stream of unknown length, until it ends. */
+        static final long OPEN = Long.MAX_VALUE;
+
         final int number;
         final long start;
-        final long length;
+        volatile long length;
         final AtomicLong done;
         volatile boolean active;
         volatile long crc;
@@ -1216,6 +1291,15 @@ public final class Download implements Transfer {
 
         boolean isDone() {
             return done.get() >= length;
+        }
+
+        boolean isOpen() {
+            return length == OPEN;
+        }
+
+        /** The stream ended: the part is as long as what arrived. */
+        void close() {
+            length = done.get();
         }
 
         /** The CRC-64 of the whole part as it arrived, or null when it is not known. */

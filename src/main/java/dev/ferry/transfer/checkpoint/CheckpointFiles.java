@@ -156,6 +156,15 @@ public final class CheckpointFiles {
                 destination.toAbsolutePath().normalize().toString()) + ".json";
     }
 
+    /**
+     * The default checkpoint of a link's download: named by the destination alone, so the same command with a
+     * fresh link (a new signature, a mirror) finds it, and the file's identity decides whether it resumes.
+     */
+    public static Path defaultLinkCheckpoint(Path destination) {
+        return FerryHome.checkpoints().resolve("link-" + digest("link",
+                destination.toAbsolutePath().normalize().toString()) + ".json");
+    }
+
     /** The default checkpoint of a server-side copy, found again by the same command. */
     public static Path defaultCopyCheckpoint(String endpointId, String sourceBucket, String sourceKey,
                                              String sourceVersionId, String destBucket, String destKey) {

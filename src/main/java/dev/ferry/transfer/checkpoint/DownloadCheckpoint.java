@@ -19,6 +19,11 @@ public record DownloadCheckpoint(int formatVersion, String kind, SourceRecord so
                                  String updated, List<Part> parts, String tempGeneration) {
     public static final int FORMAT_VERSION = 1;
     public static final String KIND = "download";
+    /**
+     * The recorded length of the one part of a stream whose length the server did not say (the object's size is
+     * then -1 as well): it runs to the end of the stream.
+     */
+    public static final long OPEN_LENGTH = -1;
 
     /**
      * A checkpoint without a temp-file generation: on a file system with user attributes it matches no
@@ -43,7 +48,7 @@ public record DownloadCheckpoint(int formatVersion, String kind, SourceRecord so
 
         @JsonIgnore
         public boolean isDone() {
-            return completed >= length;
+            return length != OPEN_LENGTH && completed >= length;
         }
     }
 
@@ -73,8 +78,13 @@ public record DownloadCheckpoint(int formatVersion, String kind, SourceRecord so
                 || source.bucket() == null || source.key() == null) {
             return "it is incomplete";
         }
-        if (object.size() != expectedLength || expectedLength < 0) {
+        if (object.size() != expectedLength || expectedLength < OPEN_LENGTH) {
             return "its sizes disagree";
+        }
+        if (expectedLength == OPEN_LENGTH) {
+            Part only = parts.size() == 1 ? parts.get(0) : null;
+            return only != null && only.number() == 1 && only.start() == 0 && only.length() == OPEN_LENGTH
+                    && only.completed() >= 0 ? null : "its stream of unknown length is recorded inconsistently";
         }
         long next = 0;
         int number = 1;

@@ -81,11 +81,27 @@ class DownloadCheckpointTest {
     @Test
     void sizesDisagree() {
         assertThat(withLength(251).problem()).isEqualTo("its sizes disagree");
-        ObjectIdentity negative = new ObjectIdentity("e", -1, null, null, null);
-        DownloadCheckpoint cp = new DownloadCheckpoint(1, "download", SOURCE, negative, "/d", "/t", -1, 100, null,
+        ObjectIdentity negative = new ObjectIdentity("e", -2, null, null, null);
+        DownloadCheckpoint cp = new DownloadCheckpoint(1, "download", SOURCE, negative, "/d", "/t", -2, 100, null,
                 List.of());
 
         assertThat(cp.problem()).isEqualTo("its sizes disagree");
+    }
+
+    @Test
+    void aStreamOfUnknownLengthIsOneOpenPartFromTheFirstByte() {
+        ObjectIdentity unknown = new ObjectIdentity("e", -1, null, null, null);
+        DownloadCheckpoint.Part open = new DownloadCheckpoint.Part(1, 0, DownloadCheckpoint.OPEN_LENGTH, 4096);
+        DownloadCheckpoint cp = new DownloadCheckpoint(1, "download", SOURCE, unknown, "/d", "/t", -1, 0, null,
+                List.of(open));
+
+        assertThat(cp.problem()).isNull();
+        assertThat(open.isDone()).isFalse();
+        assertThat(new DownloadCheckpoint(1, "download", SOURCE, unknown, "/d", "/t", -1, 0, null, List.of())
+                .problem()).isEqualTo("its stream of unknown length is recorded inconsistently");
+        assertThat(new DownloadCheckpoint(1, "download", SOURCE, unknown, "/d", "/t", -1, 0, null,
+                List.of(new DownloadCheckpoint.Part(1, 0, 100, 10))).problem())
+                .isEqualTo("its stream of unknown length is recorded inconsistently");
     }
 
     @Test
