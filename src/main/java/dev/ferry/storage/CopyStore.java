@@ -1,6 +1,7 @@
 package dev.ferry.storage;
 
 import java.io.InterruptedIOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -15,8 +16,15 @@ public interface CopyStore extends ObjectStore {
     record UploadedPart(int number, String etag, long size) {
     }
 
-    /** A multipart upload in progress. */
-    record MultipartUpload(String key, String uploadId) {
+    /**
+     * A multipart upload in progress.
+     *
+     * @param initiated when the server started it, by the server's clock; null when the listing does not say
+     */
+    record MultipartUpload(String key, String uploadId, Instant initiated) {
+        public MultipartUpload(String key, String uploadId) {
+            this(key, uploadId, null);
+        }
     }
 
     /**

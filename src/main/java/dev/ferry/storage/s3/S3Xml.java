@@ -131,7 +131,8 @@ final class S3Xml {
             String key = u.childText("Key");
             String uploadId = u.childText("UploadId");
             if (key != null && uploadId != null) {
-                uploads.add(new MultipartUpload(decode(key, urlEncoded), uploadId));
+                uploads.add(new MultipartUpload(decode(key, urlEncoded), uploadId,
+                        parseInstant(u.childText("Initiated"))));
             }
         }
         if (!result.childFlag("IsTruncated")) {

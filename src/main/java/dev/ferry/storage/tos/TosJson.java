@@ -156,7 +156,8 @@ final class TosJson {
         JsonNode root = read(body);
         List<MultipartUpload> uploads = new ArrayList<>();
         for (JsonNode u : array(root, "Uploads")) {
-            uploads.add(new MultipartUpload(required(u, "Key"), required(u, "UploadId")));
+            uploads.add(new MultipartUpload(required(u, "Key"), required(u, "UploadId"),
+                    instant(text(u, "Initiated"))));
         }
         if (!root.path("IsTruncated").asBoolean(false)) {
             return new UploadsPage(uploads, null, null);

@@ -2,9 +2,11 @@ package dev.ferry.storage.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,8 +78,11 @@ class S3CopyS3IT {
     void multipartCopyIsByteExactAndCarriesMetadata() throws Exception {
         ObjectRef dest = ObjectRef.of(s3.newBucket(), "ziel/kopie ü 1.bin");
         String uploadId = store.createMultipartUpload(dest, METADATA, never);
-        assertThat(store.listMultipartUploads(dest.bucket(), "ziel/", never))
-                .containsExactly(new MultipartUpload(dest.key(), uploadId));
+        List<MultipartUpload> open = store.listMultipartUploads(dest.bucket(), "ziel/", never);
+        assertThat(open).extracting(MultipartUpload::key, MultipartUpload::uploadId)
+                .containsExactly(tuple(dest.key(), uploadId));
+        assertThat(open.get(0).initiated()).as("when the server started it").isNotNull()
+                .isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(60));
 
         List<UploadedPart> copied = new ArrayList<>();
         for (int i = 0; i < RANGES.length; i++) {

@@ -235,8 +235,10 @@ class S3XmlTest {
         S3Xml.UploadsPage page = S3Xml.parseUploads(utf8(xml));
 
         assertThat(page.uploads()).containsExactly(
-                new MultipartUpload("my-divisor", "XMgbGlrZSBlbHZpbmcncyBub3QgaGF2aW5nIG11Y2ggbHVjaw"),
-                new MultipartUpload("my-movie.m2ts", "VXBsb2FkIElEIGZvciBlbHZpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA"));
+                new MultipartUpload("my-divisor", "XMgbGlrZSBlbHZpbmcncyBub3QgaGF2aW5nIG11Y2ggbHVjaw",
+                        Instant.parse("2010-11-10T20:48:33Z")),
+                new MultipartUpload("my-movie.m2ts", "VXBsb2FkIElEIGZvciBlbHZpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA",
+                        null));
         assertThat(page.nextKeyMarker()).isEqualTo("my-movie.m2ts");
         assertThat(page.nextUploadIdMarker()).isEqualTo("YW55IGlkZWEgd2h5IGVsdmluZydzIHVwbG9hZCBmYWlsZWQ");
     }

@@ -3,6 +3,7 @@ package dev.ferry.storage.tos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -294,8 +295,11 @@ class TosStoreIT {
         ObjectInfo src = store.head(source, never);
 
         String uploadId = store.createMultipartUpload(dest, src.metadata(), never);
-        assertThat(store.listMultipartUploads("ferry-dst", "ziel/", never))
-                .containsExactly(new MultipartUpload(dest.key(), uploadId));
+        List<MultipartUpload> open = store.listMultipartUploads("ferry-dst", "ziel/", never);
+        assertThat(open).extracting(MultipartUpload::key, MultipartUpload::uploadId)
+                .containsExactly(tuple(dest.key(), uploadId));
+        assertThat(open.get(0).initiated()).as("when the server started it").isNotNull()
+                .isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(60));
         long[][] ranges = {{0, 5L * MIB - 1}, {5L * MIB, 10L * MIB - 1}, {10L * MIB, content.length - 1}};
         List<UploadedPart> parts = new ArrayList<>();
         for (int i = 0; i < ranges.length; i++) {
