@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -29,6 +30,7 @@ import dev.ferry.storage.ObjectRef;
 import dev.ferry.storage.ServerThrottling;
 import dev.ferry.storage.StoreException;
 import dev.ferry.transfer.checkpoint.CheckpointFiles;
+import dev.ferry.transfer.checkpoint.CheckpointLock;
 import dev.ferry.transfer.checkpoint.CopyCheckpoint;
 import dev.ferry.transfer.checkpoint.ObjectIdentity;
 import dev.ferry.transfer.checkpoint.SourceRecord;
@@ -45,6 +47,11 @@ import dev.ferry.transfer.event.TransferListener;
  * right after it finishes, so a run of the same copy continues where the last one stopped.
  *
  * <p>Pause keeps the upload and the checkpoint; cancel aborts the upload and deletes the checkpoint.
+ * A checkpoint is written before the upload is created too, saying when its creation began: a process killed
+ * before it heard the new upload's id leaves an upload no checkpoint names, which the next run or a cancel
+ * finds by key and time and aborts (see {@link UnrecordedUploads}). A run that finds the destination already
+ * holding the completed copy (killed after Complete, before the checkpoint was deleted) copies nothing again.
+ * While a copy runs, its checkpoint is locked ({@link CheckpointLock}): a second run of the same copy refuses.
  * Without a checkpoint a stopped copy aborts its upload, since nothing could resume it. Bytes never pass
  * through this machine, so no client-side rate limit applies. {@link #pause()} and {@link #cancel()} may be
  * called from any thread and never block; the listener contract is {@link TransferListener}'s.
@@ -75,6 +82,9 @@ public final class Copy implements Transfer {
     private volatile AtomicReferenceArray<String> etags = new AtomicReferenceArray<>(0);
     private final Set<Integer> inFlight = ConcurrentHashMap.newKeySet();
     private volatile String uploadId;
+    /** Uploads of the destination started from then on may be this copy's and unrecorded; null when none can be. */
+    private volatile Instant unrecordedSince;
+    private CheckpointLock lock;
     private CoalescingSaver saver;
     private long reused;
 
@@ -126,24 +136,50 @@ public final class Copy implements Transfer {
     }
 
     /**
-     * Aborts the upload a stopped copy recorded and deletes its checkpoint, as {@code --cancel} does.
-     * Returns false when there was nothing to discard.
+     * Aborts the upload a stopped copy recorded, and any it started without recording, and deletes its
+     * checkpoint, as {@code --cancel} does. Returns false when there was nothing to discard. Refuses with an
+     * {@link IOException} while a copy in this or another process runs on the checkpoint.
      */
     public static boolean discard(CopyStore store, CopyRequest request) throws IOException {
         if (request.checkpoint() == null) {
             return false;
         }
-        CopyCheckpoint cp;
+        try (CheckpointLock held = CheckpointLock.tryAcquire(request.checkpoint())) {
+            if (held == null) {
+                throw busy(request.checkpoint());
+            }
+            CopyCheckpoint cp;
+            try {
+                cp = CheckpointFiles.read(request.checkpoint(), CopyCheckpoint.class);
+            } catch (IOException | RuntimeException unreadable) {
+                cp = null;
+            }
+            if (cp != null && cp.destinationBucket() != null && cp.destinationKey() != null) {
+                ObjectRef dest = new ObjectRef(cp.destinationBucket(), cp.destinationKey(), null);
+                if (cp.uploadId() != null) {
+                    store.abortMultipartUpload(dest, cp.uploadId(), new CancelSignal());
+                }
+                Instant since = unrecordedSinceOf(cp);
+                if (since != null) {
+                    UnrecordedUploads.sweep(store, dest, since, cp.uploadId(), new CancelSignal());
+                }
+            }
+            return CheckpointFiles.delete(request.checkpoint());
+        }
+    }
+
+    private static IOException busy(Path checkpoint) {
+        return new IOException("another Ferry is running this copy right now (its checkpoint " + checkpoint
+                + " is locked); let it finish, or pause or cancel it there");
+    }
+
+    /** The checkpoint's time of unrecorded uploads, or null when it has none or it cannot be read. */
+    private static Instant unrecordedSinceOf(CopyCheckpoint cp) {
         try {
-            cp = CheckpointFiles.read(request.checkpoint(), CopyCheckpoint.class);
-        } catch (IOException | RuntimeException unreadable) {
-            cp = null;
+            return cp.unrecordedSince();
+        } catch (RuntimeException unreadable) {
+            return null;
         }
-        if (cp != null && cp.uploadId() != null && cp.destinationBucket() != null && cp.destinationKey() != null) {
-            store.abortMultipartUpload(new ObjectRef(cp.destinationBucket(), cp.destinationKey(),
-                    null), cp.uploadId(), new CancelSignal());
-        }
-        return CheckpointFiles.delete(request.checkpoint());
     }
 
     /** Runs the copy to its end (completed, paused, cancelled or failed). */
@@ -158,6 +194,10 @@ public final class Copy implements Transfer {
             result = execute();
         } catch (RuntimeException e) {
             result = failed("internal error: " + e, e, FailureKind.TRANSIENT);
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
         }
         notifier.emit(TransferEvent.of(switch (result.state()) {
             case COMPLETED -> Type.SUCCEEDED;
@@ -176,6 +216,10 @@ public final class Copy implements Transfer {
         if (request.isOntoItself()) {
             return failed("cannot copy " + request.source() + " onto itself", null, FailureKind.INPUT);
         }
+        CopyResult notLocked = lockCheckpoint();
+        if (notLocked != null) {
+            return notLocked;
+        }
         if (stop.kind() != StopRequest.Kind.NONE) {
             return stopped();
         }
@@ -191,6 +235,20 @@ public final class Copy implements Transfer {
             return copyWhole();
         }
         return copyInParts(partSize, false);
+    }
+
+    /** Locks the checkpoint for this run; the result to end with when that fails, else null. */
+    private CopyResult lockCheckpoint() {
+        if (request.checkpoint() == null) {
+            return null;
+        }
+        try {
+            lock = CheckpointLock.tryAcquire(request.checkpoint());
+        } catch (IOException e) {
+            return failed("cannot lock the checkpoint " + request.checkpoint() + ": " + e.getMessage(), e,
+                    FailureKind.TRANSIENT);
+        }
+        return lock != null ? null : failed(busy(request.checkpoint()).getMessage(), null, FailureKind.BUSY);
     }
 
     private CopyResult copyWhole() {
@@ -214,7 +272,16 @@ public final class Copy implements Transfer {
     /** Multipart: resume the recorded upload when it still fits, else start one; copy what is missing; complete. */
     private CopyResult copyInParts(long partSize, boolean restarted) {
         try {
-            if (!resumeUpload()) {
+            CopyCheckpoint cp = loadUsableCheckpoint();
+            if (unrecordedSince != null) {
+                sweepUnrecorded(cp == null ? null : cp.uploadId(), cancel);
+            }
+            Resume resume = cp == null ? Resume.NONE : cp.isPending() ? restartPending() : resumeUpload(cp);
+            if (resume == Resume.FINISHED) {
+                deleteCheckpoint();
+                return completed(null);
+            }
+            if (resume == Resume.NONE) {
                 startUpload(partSize);
             }
         } catch (InterruptedIOException e) {
@@ -237,22 +304,32 @@ public final class Copy implements Transfer {
         return complete(partSize, restarted);
     }
 
-    private boolean resumeUpload() throws IOException {
-        CopyCheckpoint cp = loadUsableCheckpoint();
-        if (cp == null) {
-            return false;
-        }
-        Map<Integer, UploadedPart> onServer;
+    /** What a checkpoint came to: nothing to resume, an upload resumed, or a copy found already finished. */
+    private enum Resume { NONE, RESUMED, FINISHED }
+
+    /** A checkpoint written before its upload was created: nothing was copied, so the copy starts afresh. */
+    private Resume restartPending() {
+        notifier.emit(TransferEvent.of(Type.CHECKPOINT_DISCARDED, "the last run stopped before it recorded its "
+                + "multipart upload, so no part was copied; starting over"));
+        return Resume.NONE;
+    }
+
+    private Resume resumeUpload(CopyCheckpoint cp) throws IOException {
+        Map<Integer, UploadedPart> onServer = new HashMap<>();
         try {
-            onServer = new HashMap<>();
             for (UploadedPart p : store.listParts(request.destination(), cp.uploadId(), cancel)) {
                 onServer.put(p.number(), p);
             }
         } catch (StoreException e) {
             if (e.isNotFound() || "NoSuchUpload".equals(e.code())) {
-                return discardCheckpoint("the multipart upload " + cp.uploadId() + " no longer exists", null);
+                return afterUploadGone(cp, "the multipart upload " + cp.uploadId() + " no longer exists", null);
             }
             throw e;
+        }
+        if (onServer.isEmpty() && cp.completedBytes() > 0) {
+            // parts never leave a live upload; some servers (s3proxy) list a finished or unknown upload as empty
+            return afterUploadGone(cp, "the multipart upload " + cp.uploadId() + " lists none of its recorded "
+                    + "parts", cp.uploadId());
         }
         plan = cp.parts().stream().map(p -> new PartPlan.Range(p.number(), p.start(), p.length())).toList();
         etags = new AtomicReferenceArray<>(plan.size());
@@ -270,7 +347,58 @@ public final class Copy implements Transfer {
         notifier.emit(TransferEvent.of(Type.RESUMED, "resuming upload " + uploadId + ": " + doneParts() + " of "
                 + plan.size() + " parts copied, " + (info.size() - done) + " of " + info.size() + " bytes left"));
         saveCheckpoint();
-        return true;
+        return Resume.RESUMED;
+    }
+
+    /**
+     * The checkpoint's upload is gone: completed by a run killed before it could delete the checkpoint (then the
+     * destination already is the copy), or aborted elsewhere (then the copy starts over).
+     */
+    private Resume afterUploadGone(CopyCheckpoint cp, String why, String abortUpload) throws IOException {
+        String proof = destinationIsTheCopy(cp);
+        if (proof != null) {
+            reused = info.size();
+            plan = cp.parts().stream().map(p -> new PartPlan.Range(p.number(), p.start(), p.length())).toList();
+            etags = new AtomicReferenceArray<>(plan.size());
+            for (CopyCheckpoint.Part p : cp.parts()) {
+                etags.set(p.number() - 1, p.etag() != null ? p.etag() : "");
+            }
+            notifier.emit(TransferEvent.of(Type.VERIFIED, why + ", and " + request.destination()
+                    + " already is the completed copy (" + proof + "); nothing to copy again"));
+            return Resume.FINISHED;
+        }
+        discardCheckpoint(why, abortUpload);
+        return Resume.NONE;
+    }
+
+    /**
+     * How the destination proves to be the finished copy of this source version, or null when it does not: the
+     * same size and either the same CRC-64 (TOS reports both), or the multipart ETag the checkpoint's recorded
+     * parts make (when it recorded all of them).
+     */
+    private String destinationIsTheCopy(CopyCheckpoint cp) throws InterruptedIOException {
+        ObjectInfo dest;
+        try {
+            dest = store.head(request.destination(), cancel);
+        } catch (StoreException e) {
+            return null;
+        }
+        if (dest.size() != info.size()) {
+            return null;
+        }
+        OptionalLong crc = Crc64.from(dest.checksums());
+        OptionalLong sourceCrc = Crc64.from(info.checksums());
+        if (crc.isPresent() && sourceCrc.isPresent()) {
+            return crc.getAsLong() == sourceCrc.getAsLong() ? "the source's size and CRC-64" : null;
+        }
+        if (!cp.allPartsRecorded()) {
+            return null;
+        }
+        List<UploadedPart> parts = cp.parts().stream().map(p -> new UploadedPart(p.number(), p.etag(), p.length()))
+                .toList();
+        String expected = MultipartEtag.of(parts);
+        return expected != null && expected.equals(Etags.bare(dest.etag()))
+                ? "the source's size and the ETag of the recorded parts" : null;
     }
 
     private CopyCheckpoint loadUsableCheckpoint() throws IOException {
@@ -288,15 +416,19 @@ public final class Copy implements Transfer {
         if (cp == null) {
             return null;
         }
+        boolean sameDestination = request.destination().bucket().equals(cp.destinationBucket())
+                && request.destination().key().equals(cp.destinationKey());
+        if (sameDestination) {
+            noteUnrecorded(unrecordedSinceOf(cp));
+        }
         String problem = cp.problem();
         if (problem != null) {
-            discardCheckpoint("the checkpoint " + file + " cannot be used: " + problem, null);
+            // a checkpoint of this destination that cannot be resumed still says which upload to abort
+            discardCheckpoint("the checkpoint " + file + " cannot be used: " + problem,
+                    sameDestination ? cp.uploadId() : null);
             return null;
         }
-        boolean sameTransfer = cp.source().equals(sourceRecord())
-                && cp.destinationBucket().equals(request.destination().bucket())
-                && cp.destinationKey().equals(request.destination().key());
-        if (!sameTransfer) {
+        if (!sameDestination || !cp.source().equals(sourceRecord())) {
             discardCheckpoint("the checkpoint " + file + " belongs to a different copy", null);
             return null;
         }
@@ -318,18 +450,82 @@ public final class Copy implements Transfer {
         return false;
     }
 
+    /** Keeps the earliest time from which unrecorded uploads may exist. */
+    private void noteUnrecorded(Instant since) {
+        if (since != null && (unrecordedSince == null || since.isBefore(unrecordedSince))) {
+            unrecordedSince = since;
+        }
+    }
+
+    /**
+     * Looks for uploads this copy started without recording them, and aborts them. Where that fails, the time is
+     * kept (and goes into the next checkpoint) so a later run looks again; false then.
+     */
+    private boolean sweepUnrecorded(String recorded, CancelSignal signal) throws InterruptedIOException {
+        Instant since = unrecordedSince;
+        try {
+            UnrecordedUploads.Sweep sweep = UnrecordedUploads.sweep(store, request.destination(), since, recorded,
+                    signal);
+            for (String id : sweep.aborted()) {
+                notifier.emit(TransferEvent.of(Type.UPLOAD_ABORTED, id + ": started for " + request.destination()
+                        + " by a run stopped before it recorded the upload"));
+            }
+            for (String id : sweep.spared()) {
+                notifier.emit(TransferEvent.of(Type.UPLOAD_ABORTED, "left " + id + " alone: it was started after "
+                        + since + " but has parts, which this copy's unrecorded uploads never have"));
+            }
+        } catch (StoreException e) {
+            if (!"NoSuchBucket".equals(e.code())) {
+                notifier.emit(TransferEvent.of(Type.UPLOAD_ABORTED, "could not look for uploads an earlier run "
+                        + "may have left unrecorded (" + e.getMessage() + "); a later run looks again"));
+                return false;
+            }
+        }
+        unrecordedSince = null;
+        return true;
+    }
+
     private void startUpload(long partSize) throws IOException {
         plan = PartPlan.split(info.size(), partSize);
         etags = new AtomicReferenceArray<>(plan.size());
-        uploadId = store.createMultipartUpload(request.destination(), info.metadata(), cancel);
+        uploadId = null;
+        Instant carried = unrecordedSince;
+        noteUnrecorded(Instant.now());
+        // recorded before the upload is created: a crash before its id is heard leaves a time to find it by
+        saveCheckpoint();
+        try {
+            uploadId = store.createMultipartUpload(request.destination(), info.metadata(), cancel);
+        } catch (StoreException e) {
+            afterFailedCreate();
+            throw e;
+        }
+        unrecordedSince = carried;
         // recorded before any part is copied: a crash from here on leaves no upload unaccounted for
         try {
             saveCheckpoint();
         } catch (IOException e) {
             abortQuietly(uploadId, "its checkpoint could not be written");
+            uploadId = null;
             throw e;
         }
         notifier.emit(TransferEvent.of(Type.UPLOAD_CREATED, uploadId));
+    }
+
+    /**
+     * CreateMultipartUpload failed, yet the server may have created an upload (an answer lost, then a retry
+     * refused). It is looked for now; the checkpoint, which records nothing else, is kept only when that look
+     * failed, so that the next run or a cancel looks again.
+     */
+    private void afterFailedCreate() {
+        boolean swept;
+        try {
+            swept = sweepUnrecorded(null, new CancelSignal());
+        } catch (InterruptedIOException stopped) {
+            swept = false;
+        }
+        if (swept) {
+            deleteCheckpoint();
+        }
     }
 
     // ------------------------------------------------------------------ parts
@@ -421,9 +617,11 @@ public final class Copy implements Transfer {
             parts.add(new CopyCheckpoint.Part(r.number(), r.start(), r.length(), etags.get(r.number() - 1)));
         }
         ObjectInfo obj = info;
+        Instant since = unrecordedSince;
         return new CopyCheckpoint(CopyCheckpoint.FORMAT_VERSION, CopyCheckpoint.KIND, sourceRecord(),
                 new ObjectIdentity(obj.etag(), obj.size(), obj.lastModified(), obj.versionId(), obj.checksums()),
                 request.destination().bucket(), request.destination().key(), uploadId,
+                since == null ? null : since.toString(),
                 plan.isEmpty() ? request.partSize() : plan.get(0).length(), Instant.now().toString(), parts);
     }
 
@@ -556,7 +754,7 @@ public final class Copy implements Transfer {
         boolean sourceChanged = t instanceof StoreException se && se.isPreconditionFailed();
         boolean sourceGone = t instanceof StoreException se && se.isNotFound() && "NoSuchKey".equals(se.code());
         if (sourceChanged || sourceGone || request.checkpoint() == null) {
-            abortQuietly(uploadId, sourceChanged ? "the source changed" : sourceGone ? "the source is gone"
+            abandonUpload(sourceChanged ? "the source changed" : sourceGone ? "the source is gone"
                     : "there is no checkpoint to resume it from");
             deleteCheckpoint();
         }
@@ -574,18 +772,30 @@ public final class Copy implements Transfer {
 
     private CopyResult stopped() {
         if (stop.kind() == StopRequest.Kind.CANCEL) {
-            abortQuietly(uploadId, "the copy was cancelled");
+            abandonUpload("the copy was cancelled");
             deleteCheckpoint();
             state = TransferState.CANCELLED;
             return result(TransferState.CANCELLED, "cancelled; the multipart upload was aborted", null, null,
                     FailureKind.NONE);
         }
         if (request.checkpoint() == null) {
-            abortQuietly(uploadId, "there is no checkpoint to resume it from");
+            abandonUpload("there is no checkpoint to resume it from");
         }
         state = TransferState.PAUSED;
         return result(TransferState.PAUSED, request.checkpoint() == null || uploadId == null
                 ? "paused" : "paused; run again to resume from " + request.checkpoint(), null, null, FailureKind.NONE);
+    }
+
+    /** Aborts this run's upload and any it may have started unrecorded; nothing will resume them. */
+    private void abandonUpload(String why) {
+        abortQuietly(uploadId, why);
+        if (unrecordedSince != null) {
+            try {
+                sweepUnrecorded(uploadId, new CancelSignal());
+            } catch (InterruptedIOException stopped) {
+                // best effort: the checkpoint, where there is one, keeps the time for a later run
+            }
+        }
     }
 
     private void abortQuietly(String id, String why) {

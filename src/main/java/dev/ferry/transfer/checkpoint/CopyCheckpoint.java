@@ -1,5 +1,7 @@
 package dev.ferry.transfer.checkpoint;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
@@ -9,14 +11,30 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * What a resumed server-side copy needs: the source and which version of it, the destination, the
  * multipart upload id (recorded before any part is copied) and the ETag of every part copied so far.
  * Contains no credentials.
+ *
+ * <p>A checkpoint is written before the upload is created too, with no upload id yet and
+ * {@code unrecordedUploadsSince} set: a process killed before it heard the new upload's id leaves an upload
+ * the checkpoint cannot name, and the next run (or {@code --cancel}) looks for it by key and time instead.
+ * The field stays set while such uploads may exist and have not been looked for.
+ *
+ * @param unrecordedUploadsSince ISO-8601 instant; uploads of the destination key started from then on, other
+ *                               than {@code uploadId}, may be this copy's and unrecorded; null when none can be
  */
 @JsonPropertyOrder({"formatVersion", "kind", "source", "object", "destinationBucket", "destinationKey", "uploadId",
-        "partSize", "updated", "parts"})
+        "unrecordedUploadsSince", "partSize", "updated", "parts"})
 public record CopyCheckpoint(int formatVersion, String kind, SourceRecord source, ObjectIdentity object,
-                             String destinationBucket, String destinationKey, String uploadId, long partSize,
-                             String updated, List<Part> parts) {
+                             String destinationBucket, String destinationKey, String uploadId,
+                             String unrecordedUploadsSince, long partSize, String updated, List<Part> parts) {
     public static final int FORMAT_VERSION = 1;
     public static final String KIND = "copy";
+
+    /** A checkpoint that names its upload and has nothing unrecorded. */
+    public CopyCheckpoint(int formatVersion, String kind, SourceRecord source, ObjectIdentity object,
+                          String destinationBucket, String destinationKey, String uploadId, long partSize,
+                          String updated, List<Part> parts) {
+        this(formatVersion, kind, source, object, destinationBucket, destinationKey, uploadId, null, partSize,
+                updated, parts);
+    }
 
     /** A part: {@code length} bytes from {@code start}; {@code etag} once copied, else null. */
     public record Part(int number, long start, long length, String etag) {
@@ -31,6 +49,24 @@ public record CopyCheckpoint(int formatVersion, String kind, SourceRecord source
         return parts.stream().filter(Part::isDone).mapToLong(Part::length).sum();
     }
 
+    /** Written before the upload was created: no upload id yet. */
+    @JsonIgnore
+    public boolean isPending() {
+        return uploadId == null;
+    }
+
+    /** Whether every part's ETag is recorded (the upload was about to be completed, or was). */
+    @JsonIgnore
+    public boolean allPartsRecorded() {
+        return parts.stream().allMatch(Part::isDone);
+    }
+
+    /** {@link #unrecordedUploadsSince} as an instant; null when none. */
+    @JsonIgnore
+    public Instant unrecordedSince() {
+        return unrecordedUploadsSince == null ? null : Instant.parse(unrecordedUploadsSince);
+    }
+
     /** Null when this is a well-formed copy checkpoint, else what is wrong with it. */
     public String problem() {
         if (formatVersion != FORMAT_VERSION) {
@@ -40,8 +76,16 @@ public record CopyCheckpoint(int formatVersion, String kind, SourceRecord source
             return "it is not a copy checkpoint";
         }
         if (source == null || object == null || destinationBucket == null || destinationKey == null
-                || uploadId == null || uploadId.isEmpty() || parts == null || parts.isEmpty()) {
+                || (uploadId == null && unrecordedUploadsSince == null) || "".equals(uploadId)
+                || parts == null || parts.isEmpty()) {
             return "it is incomplete";
+        }
+        if (unrecordedUploadsSince != null) {
+            try {
+                Instant.parse(unrecordedUploadsSince);
+            } catch (DateTimeParseException e) {
+                return "its time " + unrecordedUploadsSince + " is unreadable";
+            }
         }
         long next = 0;
         int number = 1;
