@@ -1,7 +1,9 @@
 package dev.ferry.app;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 import javafx.application.Application;
 import javafx.application.Platform;
@@ -10,18 +12,25 @@ import javafx.stage.Stage;
 
 import dev.ferry.app.browser.BrowserWindow;
 import dev.ferry.app.connections.ConnectionsDialog;
+import dev.ferry.app.instance.InstanceServer;
 import dev.ferry.app.settings.SettingsDialog;
 import dev.ferry.profiles.StoreKind;
 import dev.ferry.transfer.checkpoint.FerryHome;
 
 /** The desktop app: one main window over the transfer queue. */
 public final class FerryApp extends Application {
+    /** Where later starts of Ferry hand their links, or null when the app runs without one (tests). */
+    private static volatile InstanceServer instance;
     private AppContext context;
     private MainWindow window;
 
-    /** Starts the app (blocks until its last window closes). */
-    public static void launchApp(String[] args) {
-        Application.launch(FerryApp.class, args);
+    /**
+     * Starts the app with links to take at once (blocks until its last window closes). {@code server} holds the
+     * instance lock; the app serves it once its window can take links, and closes it when it ends.
+     */
+    public static void launchApp(List<String> links, InstanceServer server) {
+        instance = server;
+        Application.launch(FerryApp.class, links.toArray(String[]::new));
     }
 
     @Override
@@ -44,6 +53,36 @@ public final class FerryApp extends Application {
         stage.show();
         context.startTransfers();
         context.model().start();
+        List<String> links = getParameters().getRaw();
+        if (!links.isEmpty()) {
+            window.take(String.join("\n", links));
+        }
+        InstanceServer server = instance;
+        if (server != null) {
+            try {
+                server.serve(handOver(stage, window));
+            } catch (IOException e) {
+                window.status("Links opened with Ferry cannot reach this window: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * What the app does with links a later start of Ferry hands it (on the instance server's thread): brings its
+     * window forward and takes them.
+     */
+    static Consumer<List<String>> handOver(Stage stage, MainWindow window) {
+        return links -> Platform.runLater(() -> {
+            if (stage.isIconified()) {
+                stage.setIconified(false);
+            }
+            stage.show();
+            stage.toFront();
+            stage.requestFocus();
+            if (!links.isEmpty()) {
+                window.take(String.join("\n", links));
+            }
+        });
     }
 
     /** The main window wired to a context: toolbar actions, settings, connections. */
@@ -77,6 +116,10 @@ public final class FerryApp extends Application {
 
     @Override
     public void stop() {
+        InstanceServer server = instance;
+        if (server != null) {
+            server.close();
+        }
         if (context != null) {
             context.model().stop();
             context.close();
