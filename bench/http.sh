@@ -65,13 +65,19 @@ printf 'ferry/aria2c %.3f   ferry/curl %.3f\n' "$(echo "$mf / $ma" | bc -l)" "$(
 # resumability: two kills at random moments while limited to 300 MiB/s, then to the end
 rm -f "$OUT/r.bin"
 echo "# resume: kill -9 twice, then run to the end"
+recorded() { python3 -c 'import json,sys,glob
+f=glob.glob(sys.argv[1]+"/checkpoints/*.json")
+try: print(sum(p["completed"] for p in json.load(open(f[0]))["parts"]) if f else 0)
+except Exception: print(0)' "$FERRY_HOME"; }
 for k in 1 2; do
+  before=$(recorded)
   "${FERRY_CMD[@]}" download "$URL" "$OUT/r.bin" --connections "$CONN" --limit 300MiB/s >/dev/null 2>&1 &
   pid=$!
-  sleep "$(awk -v s="$RANDOM" 'BEGIN{srand(s); printf "%.2f", 1.0 + rand()}')"
+  # once this run has recorded progress of its own, kill it at a random moment within the next half second
+  for _ in $(seq 1 300); do [ "$(recorded)" -gt "$before" ] && break; sleep 0.1; done
+  sleep "$(awk -v s="$RANDOM" 'BEGIN{srand(s); printf "%.2f", rand() / 2}')"
   kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
-  kept=$(python3 -c 'import json,sys,glob; f=glob.glob(sys.argv[1]+"/checkpoints/*.json"); print(sum(p["completed"] for p in json.load(open(f[0]))["parts"]) if f else 0)' "$FERRY_HOME")
-  echo "kill $k: checkpoint records $kept bytes"
+  echo "kill $k: checkpoint records $(recorded) bytes"
 done
 result=$("${FERRY_CMD[@]}" download "$URL" "$OUT/r.bin" --connections "$CONN" --json | tail -1)
 check "$OUT/r.bin"

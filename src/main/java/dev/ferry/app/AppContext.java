@@ -46,7 +46,8 @@ public final class AppContext implements AutoCloseable {
             return t;
         });
         this.model = new QueueModel(service);
-        this.intake = new Intake(service, stores, background);
+        model.useLinks(stores.links());
+        this.intake = new Intake(service, stores, background, stores.links(), stores::linkStore);
     }
 
     /** Opens the app's state in {@code home}; AWS profiles come from this user's environment. */

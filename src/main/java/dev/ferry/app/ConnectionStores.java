@@ -7,10 +7,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.ferry.app.queue.LinkBook;
 import dev.ferry.profiles.ConnectionProfile;
 import dev.ferry.profiles.ProfileConnector;
 import dev.ferry.storage.CopyStore;
+import dev.ferry.storage.ObjectStore;
+import dev.ferry.storage.http.HttpClients;
+import dev.ferry.storage.http.Link;
+import dev.ferry.storage.http.LinkStore;
+import dev.ferry.storage.http.RetryPolicy;
 import dev.ferry.transfer.queue.StoreResolver;
+import dev.ferry.transfer.queue.TransferSpec;
+import okhttp3.OkHttpClient;
 
 /**
  * The stores of the app's connections, opened on first use and shared by every transfer on that connection.
@@ -22,6 +30,8 @@ public final class ConnectionStores implements StoreResolver, AutoCloseable {
     static final int MAX_CONNECTIONS = 256;
 
     private final ProfileConnector connector;
+    private final LinkBook links;
+    private OkHttpClient linkClient;
     private final Map<String, Opened> open = new HashMap<>();
     private final List<CopyStore> retired = new ArrayList<>();
 
@@ -30,6 +40,39 @@ public final class ConnectionStores implements StoreResolver, AutoCloseable {
 
     public ConnectionStores(ProfileConnector connector) {
         this.connector = connector;
+        this.links = new LinkBook(connector.store().secretStore());
+    }
+
+    /** The plain links of queued downloads, and what they keep secret. */
+    public LinkBook links() {
+        return links;
+    }
+
+    /** A link download reads from a store of its one link; every other download from its connection's store. */
+    @Override
+    public ObjectStore downloadStore(TransferSpec.Download download) throws IOException {
+        if (!LinkBook.isLink(download.connectionId())) {
+            return store(download.connectionId());
+        }
+        Link link;
+        try {
+            link = links.link(download.connectionId(), download.source());
+        } catch (IllegalArgumentException unreadable) {
+            throw new IOException("the link of this download cannot be read back; add it again", unreadable);
+        }
+        return linkStore(link);
+    }
+
+    /** A store of one plain link, on the client all links share. */
+    public LinkStore linkStore(Link link) {
+        return new LinkStore(link, linkClient(), RetryPolicy.DEFAULT);
+    }
+
+    private synchronized OkHttpClient linkClient() {
+        if (linkClient == null) {
+            linkClient = HttpClients.create(MAX_CONNECTIONS);
+        }
+        return linkClient;
     }
 
     public ProfileConnector connector() {
@@ -71,6 +114,9 @@ public final class ConnectionStores implements StoreResolver, AutoCloseable {
 
     @Override
     public String scheme(String connectionId) {
+        if (LinkBook.isLink(connectionId)) {
+            return null;
+        }
         try {
             return profile(connectionId).map(p -> p.kind().scheme().replace("://", "")).orElse("s3");
         } catch (IOException | RuntimeException unreadable) {
@@ -104,5 +150,9 @@ public final class ConnectionStores implements StoreResolver, AutoCloseable {
         retired.forEach(CopyStore::close);
         open.clear();
         retired.clear();
+        if (linkClient != null) {
+            linkClient.dispatcher().executorService().shutdown();
+            linkClient.connectionPool().evictAll();
+        }
     }
 }

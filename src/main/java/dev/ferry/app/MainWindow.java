@@ -378,13 +378,20 @@ public final class MainWindow {
             status(parsed.problems().isEmpty() ? "No links found" : "Not taken: " + parsed.problems().get(0));
             return;
         }
+        Path folder = Path.of(settings.get().downloadFolder());
+        if (!parsed.links().isEmpty()) {
+            status(parsed.summary() + "…");
+            intake.downloadLinks(parsed.links(), folder, this::report);
+        }
+        if (!parsed.needsConnection()) {
+            return;
+        }
         String connection = linkConnection.apply(parsed.kind());
         if (connection == null) {
             status("Add a connection first (Connections…): it tells Ferry where " + parsed.kind().scheme()
                     + " links live");
             return;
         }
-        Path folder = Path.of(settings.get().downloadFolder());
         status(parsed.summary() + "…");
         intake.download(connection, parsed.objects(), parsed.folders(), folder, this::report);
     }

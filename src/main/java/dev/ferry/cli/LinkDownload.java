@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.ObjectInfo;
 import dev.ferry.storage.StoreException;
-import dev.ferry.storage.http.ContentDisposition;
 import dev.ferry.storage.http.HttpClients;
 import dev.ferry.storage.http.Link;
+import dev.ferry.storage.http.LinkNames;
 import dev.ferry.storage.http.LinkStore;
 import dev.ferry.storage.http.RetryPolicy;
 import dev.ferry.transfer.Download;
@@ -28,8 +28,6 @@ import okhttp3.OkHttpClient;
  * download when the server still serves the same file (same ETag, size and Last-Modified).
  */
 final class LinkDownload {
-    static final String FALLBACK_NAME = "download";
-
     private final DownloadCommand cmd;
 
     LinkDownload(DownloadCommand cmd) {
@@ -127,17 +125,7 @@ final class LinkDownload {
 
     /** Content-Disposition's name, else the link's last path segment, made safe for a file system. */
     static String fileName(Link link, ObjectInfo info) {
-        String suggested = info == null ? null
-                : ContentDisposition.fileName(info.metadata().get("content-disposition"));
-        if (suggested != null) {
-            // a server may suggest a path: only its last segment names the file
-            suggested = suggested.substring(Math.max(suggested.lastIndexOf('/'), suggested.lastIndexOf('\\')) + 1);
-        }
-        String name = suggested != null && !suggested.isBlank() ? suggested : link.lastSegment();
-        if (name == null || name.isBlank()) {
-            name = FALLBACK_NAME;
-        }
-        return SafePaths.safeSegment(name);
+        return SafePaths.safeSegment(LinkNames.fileName(link, info));
     }
 
     private int cancel(DownloadRequest request, Link link) {

@@ -6,8 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import dev.ferry.storage.CancelSignal;
+import dev.ferry.storage.ObjectInfo;
+import dev.ferry.storage.ObjectStore;
+import dev.ferry.storage.http.Link;
+import dev.ferry.storage.http.LinkNames;
 import dev.ferry.storage.ObjectRef;
 import dev.ferry.storage.ObjectSummary;
 import dev.ferry.transfer.queue.StoreResolver;
@@ -24,11 +29,69 @@ public final class Intake {
     private final TransferService service;
     private final StoreResolver stores;
     private final Executor background;
+    private final LinkBook links;
+    private final Function<Link, ObjectStore> linkStores;
 
+    /** An intake of objects and folders of connections only. */
     public Intake(TransferService service, StoreResolver stores, Executor background) {
+        this(service, stores, background, null, null);
+    }
+
+    /**
+     * @param links      where link downloads keep their links (null: plain links are not taken)
+     * @param linkStores opens a store of one link, to learn its file's name before it is queued
+     */
+    public Intake(TransferService service, StoreResolver stores, Executor background, LinkBook links,
+                  Function<Link, ObjectStore> linkStores) {
         this.service = service;
         this.stores = stores;
         this.background = background;
+        this.links = links;
+        this.linkStores = linkStores;
+    }
+
+    /**
+     * Queues downloads of plain links into {@code folder}, in the background: each link is asked first (one
+     * byte), so its file is named as the server suggests (Content-Disposition), else after the link's last path
+     * segment. {@code report} receives one summary on the background thread.
+     */
+    public void downloadLinks(List<Link> given, Path folder, Consumer<String> report) {
+        if (links == null) {
+            report.accept("Plain links cannot be downloaded here");
+            return;
+        }
+        Destinations destinations = new Destinations(queuedDestinations());
+        background.execute(() -> {
+            List<String> problems = new ArrayList<>();
+            int queued = 0;
+            for (Link link : given) {
+                queued += queueLink(link, folder, destinations, problems);
+            }
+            report.accept(summary(queued, problems));
+        });
+    }
+
+    private int queueLink(Link link, Path folder, Destinations destinations, List<String> problems) {
+        ObjectInfo info;
+        try (ObjectStore store = linkStores.apply(link)) {
+            info = store.head(link.ref(), new CancelSignal());
+        } catch (IOException | RuntimeException e) {
+            problems.add(link.display() + ": " + Link.redactText(e.getMessage()));
+            return 0;
+        }
+        try {
+            Path file = destinations.pick(folder, LinkNames.fileName(link, info));
+            if (file == null) {
+                problems.add(link.display() + ": names no file");
+                return 0;
+            }
+            String id = links.register(link);
+            service.add(TransferSpec.Download.of(id, link.ref(), file));
+            return 1;
+        } catch (IOException | RuntimeException e) {
+            problems.add(link.display() + ": " + Link.redactText(e.getMessage()));
+            return 0;
+        }
     }
 
     /**

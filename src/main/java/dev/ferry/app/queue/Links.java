@@ -8,12 +8,14 @@ import java.util.Set;
 
 import dev.ferry.profiles.StoreKind;
 import dev.ferry.storage.ObjectRef;
+import dev.ferry.storage.http.Link;
 
 /**
  * Reads links out of dropped or pasted text (plain text or a {@code text/uri-list}): one per line, blank lines
  * and {@code #} comments skipped, duplicates dropped. Each becomes an object, a folder (a key ending in '/')
  * or a reason it cannot be taken. Links are {@code s3://bucket/key} or {@code tos://bucket/key}; one piece of
- * text is taken as one kind (that of its first link), since one connection serves it.
+ * text is taken as one kind (that of its first link), since one connection serves it. Plain {@code http://} and
+ * {@code https://} links need no connection and come with any of them.
  */
 public final class Links {
     /**
@@ -21,18 +23,25 @@ public final class Links {
      *
      * @param kind the kind of store its links name (S3 when it holds none)
      */
-    public record Parsed(List<ObjectRef> objects, List<ObjectRef> folders, List<String> problems, StoreKind kind) {
+    public record Parsed(List<ObjectRef> objects, List<ObjectRef> folders, List<String> problems, StoreKind kind,
+                         List<Link> links) {
         public Parsed {
             kind = kind == null ? StoreKind.S3 : kind;
+            links = links == null ? List.of() : List.copyOf(links);
         }
 
         /** Objects and folders of a connection whose kind does not matter here (dragged from the browser). */
         public Parsed(List<ObjectRef> objects, List<ObjectRef> folders, List<String> problems) {
-            this(objects, folders, problems, StoreKind.S3);
+            this(objects, folders, problems, StoreKind.S3, List.of());
         }
 
         public boolean isEmpty() {
-            return objects.isEmpty() && folders.isEmpty();
+            return objects.isEmpty() && folders.isEmpty() && links.isEmpty();
+        }
+
+        /** Whether it names objects or folders, which need a connection (plain links need none). */
+        public boolean needsConnection() {
+            return !objects.isEmpty() || !folders.isEmpty();
         }
 
         /** What a drop of this text will do, for the drop target: "Download 2 objects and 1 folder". */
@@ -43,6 +52,9 @@ public final class Links {
             List<String> parts = new ArrayList<>();
             if (!objects.isEmpty()) {
                 parts.add(objects.size() == 1 ? objects.get(0).fileName() : objects.size() + " objects");
+            }
+            if (!links.isEmpty()) {
+                parts.add(links.size() == 1 ? nameOf(links.get(0)) : links.size() + " links");
             }
             if (!folders.isEmpty()) {
                 parts.add(folders.size() == 1 ? "folder " + folders.get(0).key() : folders.size() + " folders");
@@ -55,10 +67,16 @@ public final class Links {
     private Links() {
     }
 
+    private static String nameOf(Link link) {
+        String name = link.lastSegment();
+        return name == null ? link.display() : name;
+    }
+
     public static Parsed parse(String text) {
         List<ObjectRef> objects = new ArrayList<>();
         List<ObjectRef> folders = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        List<Link> links = new ArrayList<>();
         if (text == null) {
             return new Parsed(objects, folders, problems);
         }
@@ -78,13 +96,18 @@ public final class Links {
             } else if (linkKind != null) {
                 problems.add(shorten(line) + ": " + kind.scheme() + " and " + linkKind.scheme()
                         + " links are served by different connections; add them separately");
-            } else if (lower.startsWith("http://") || lower.startsWith("https://")) {
-                problems.add(shorten(line) + ": only s3:// and tos:// links can be downloaded in this version");
+            } else if (Link.looksLikeLink(lower)) {
+                try {
+                    links.add(Link.parse(line));
+                } catch (IllegalArgumentException e) {
+                    problems.add(e.getMessage());
+                }
             } else {
-                problems.add(shorten(line) + ": not a link (expected s3://bucket/key or tos://bucket/key)");
+                problems.add(shorten(Link.redactText(line)) + ": not a link (expected s3://bucket/key, tos://bucket/key"
+                        + " or an http(s):// link)");
             }
         }
-        return new Parsed(objects, folders, problems, kind);
+        return new Parsed(objects, folders, problems, kind, links);
     }
 
     private static StoreKind kindOf(String line) {

@@ -1,5 +1,6 @@
 package dev.ferry.app.queue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import javafx.scene.Node;
 
 import dev.ferry.app.ui.Dialogs;
 import dev.ferry.cli.Sizes;
+import dev.ferry.storage.http.Link;
 import dev.ferry.transfer.TransferState;
 import dev.ferry.transfer.queue.TransferService;
 import dev.ferry.transfer.queue.TransferSnapshot;
@@ -39,6 +41,65 @@ public final class QueueActions {
         this.owner = owner;
         this.status = status;
         this.opener = opener;
+    }
+
+    /** Whether the row is a link download that a fresh link can continue (it failed or is paused). */
+    public boolean canUseFreshLink(TransferRow r) {
+        return (r.state() == TransferState.FAILED || r.state() == TransferState.PAUSED)
+                && model.links().isPresent()
+                && service.spec(r.id()).map(s -> LinkBook.isLink(s.connectionId())).orElse(false);
+    }
+
+    /** Asks for a fresh link to a link download's file (its link expired) and continues the download from it. */
+    public void askFreshLink(TransferRow row) {
+        if (!canUseFreshLink(row)) {
+            return;
+        }
+        Dialogs.ask(owner, "Fresh link", "A new link to " + row.nameProperty().get() + ". The download continues "
+                        + "where it stopped when the server still has the same file (same ETag and size):", "")
+                .ifPresent(text -> useFreshLink(row, text));
+    }
+
+    /**
+     * Points a link download at {@code text} and queues it again; a bad link, or a transfer that is not a link
+     * download, gets a message instead.
+     */
+    public boolean useFreshLink(TransferRow row, String text) {
+        Link fresh;
+        try {
+            fresh = Link.parse(text);
+        } catch (IllegalArgumentException e) {
+            status.accept("Not taken: " + e.getMessage());
+            return false;
+        }
+        String id = service.spec(row.id()).map(TransferSpec::connectionId).orElse(null);
+        if (!canUseFreshLink(row) || id == null) {
+            status.accept("Only a failed or paused link download can take a fresh link");
+            return false;
+        }
+        try {
+            model.links().orElseThrow().replace(id, fresh);
+        } catch (IOException e) {
+            status.accept("The fresh link could not be kept: " + e.getMessage());
+            return false;
+        }
+        service.resume(row.id());
+        model.refresh();
+        status.accept("Continuing " + row.nameProperty().get() + " from " + fresh.display());
+        return true;
+    }
+
+    /** A removed link download's link leaves the secret store too. */
+    private void forgetLink(String connectionId) {
+        if (LinkBook.isLink(connectionId)) {
+            model.links().ifPresent(book -> {
+                try {
+                    book.forget(connectionId);
+                } catch (IOException e) {
+                    status.accept("The removed download's link could not be forgotten: " + e.getMessage());
+                }
+            });
+        }
     }
 
     public static boolean canPause(TransferRow r) {
@@ -116,7 +177,11 @@ public final class QueueActions {
             return;
         }
         List<TransferRow> copy = new ArrayList<>(rows);
-        copy.forEach(r -> service.remove(r.id()));
+        copy.forEach(r -> {
+            String connection = service.spec(r.id()).map(TransferSpec::connectionId).orElse(null);
+            service.remove(r.id());
+            forgetLink(connection);
+        });
         model.refresh();
         status.accept("Removed " + copy.size() + (copy.size() == 1 ? " transfer" : " transfers") + " from the list");
     }

@@ -40,6 +40,7 @@ public final class QueueModel {
     private final Map<Long, TransferRow> byId = new HashMap<>();
     private final Map<Long, History> history = new HashMap<>();
     private final LongProperty totalRate = new SimpleLongProperty();
+    private volatile LinkBook links;
     private final Timeline timeline;
     private int ticks;
 
@@ -51,6 +52,16 @@ public final class QueueModel {
 
     public TransferService service() {
         return service;
+    }
+
+    /** Where link downloads keep their links, so a fresh link can replace an expired one. */
+    public void useLinks(LinkBook book) {
+        this.links = book;
+    }
+
+    /** The links of link downloads, when this model was given them. */
+    public java.util.Optional<LinkBook> links() {
+        return java.util.Optional.ofNullable(links);
     }
 
     public ObservableList<TransferRow> rows() {

@@ -217,6 +217,8 @@ public final class QueueView {
         MenuItem cancel = item("Cancel…", () -> actions.cancel(selected()), QueueActions::canCancel);
         MenuItem remove = item("Remove from list", () -> actions.remove(selected()), r -> true);
         MenuItem limit = item("Speed limit…", () -> actions.askLimit(selected()), r -> true);
+        MenuItem fresh = item("Use a fresh link…", () -> selected().stream().findFirst()
+                .ifPresent(actions::askFreshLink), actions::canUseFreshLink);
         MenuItem open = item("Open file", () -> selected().stream().findFirst().ifPresent(actions::openFile),
                 QueueActions::canOpen);
         MenuItem folder = item("Show in folder", () -> selected().stream().findFirst().ifPresent(actions::showInFolder),
@@ -225,7 +227,7 @@ public final class QueueView {
         MenuItem up = item("Move up", () -> actions.moveUp(selected()), r -> true);
         MenuItem down = item("Move down", () -> actions.moveDown(selected()), r -> true);
         MenuItem bottom = item("Move to bottom", () -> actions.moveToBottom(selected()), r -> true);
-        return new ContextMenu(pause, resume, retry, cancel, remove, new SeparatorMenuItem(), limit,
+        return new ContextMenu(pause, resume, retry, cancel, remove, new SeparatorMenuItem(), limit, fresh,
                 new SeparatorMenuItem(), open, folder, new SeparatorMenuItem(), top, up, down, bottom);
     }
 

@@ -161,8 +161,12 @@ public final class CheckpointFiles {
      * fresh link (a new signature, a mirror) finds it, and the file's identity decides whether it resumes.
      */
     public static Path defaultLinkCheckpoint(Path destination) {
-        return FerryHome.checkpoints().resolve("link-" + digest("link",
-                destination.toAbsolutePath().normalize().toString()) + ".json");
+        return FerryHome.checkpoints().resolve(linkCheckpointName(destination));
+    }
+
+    /** The file name of a link download's default checkpoint, for a checkpoint folder of the caller's choice. */
+    public static String linkCheckpointName(Path destination) {
+        return "link-" + digest("link", destination.toAbsolutePath().normalize().toString()) + ".json";
     }
 
     /** The default checkpoint of a server-side copy, found again by the same command. */

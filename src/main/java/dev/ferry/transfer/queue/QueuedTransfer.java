@@ -57,7 +57,7 @@ final class QueuedTransfer {
     QueuedTransfer(long id, TransferSpec spec, TransferState state, long limit, String scheme) {
         this.id = id;
         this.spec = spec;
-        this.sourceText = scheme + "://" + spec.source();
+        this.sourceText = scheme == null ? spec.source().toString() : scheme + "://" + spec.source();
         this.destinationText = spec instanceof TransferSpec.Copy c ? scheme + "://" + c.destination()
                 : spec.destinationText();
         this.state = state;

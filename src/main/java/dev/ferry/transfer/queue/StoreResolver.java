@@ -3,6 +3,7 @@ package dev.ferry.transfer.queue;
 import java.io.IOException;
 
 import dev.ferry.storage.CopyStore;
+import dev.ferry.storage.ObjectStore;
 
 /** Finds the store behind a connection id; the service never learns about profiles or secrets. */
 @FunctionalInterface
@@ -15,8 +16,17 @@ public interface StoreResolver {
     CopyStore store(String connectionId) throws IOException;
 
     /**
+     * The store a download reads from: its connection's store, or (for a plain link, whose "connection" is the link
+     * itself) a store of that one link. Owned by the resolver, like {@link #store}.
+     */
+    default ObjectStore downloadStore(TransferSpec.Download download) throws IOException {
+        return store(download.connectionId());
+    }
+
+    /**
      * How objects of {@code connectionId} are written as links, for display: "s3" unless the connection says
-     * otherwise ("tos"). Cheap and never failing: an unknown connection is "s3".
+     * otherwise ("tos"), or null when the source names itself in full (a plain http(s) link). Cheap and never
+     * failing: an unknown connection is "s3".
      */
     default String scheme(String connectionId) {
         return "s3";

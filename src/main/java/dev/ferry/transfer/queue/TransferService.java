@@ -21,6 +21,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import dev.ferry.storage.CopyStore;
+import dev.ferry.storage.ObjectStore;
 import dev.ferry.transfer.Copy;
 import dev.ferry.transfer.CopyRequest;
 import dev.ferry.transfer.CopyResult;
@@ -415,8 +416,8 @@ public final class TransferService implements AutoCloseable {
 
     private void run(QueuedTransfer t) {
         try {
-            CopyStore store = stores.store(t.spec().connectionId());
             if (t.spec() instanceof TransferSpec.Download d) {
+                ObjectStore store = stores.downloadStore(d);
                 // a folder download recreates the folder's structure; its subfolders appear as their files start
                 Files.createDirectories(d.destination().getParent());
                 DownloadRequest request = downloadRequest(d, store, t.limit());
@@ -429,6 +430,7 @@ public final class TransferService implements AutoCloseable {
                 }
             } else {
                 TransferSpec.Copy c = (TransferSpec.Copy) t.spec();
+                CopyStore store = stores.store(c.connectionId());
                 CopyRequest request = copyRequest(c, store).withRateLimit(t.limit());
                 Copy copy = new Copy(store, request, t.listener());
                 if (t.attach(copy, request.checkpoint())) {
@@ -465,11 +467,11 @@ public final class TransferService implements AutoCloseable {
     /** Deletes what a stopped transfer left behind; a failure goes to its log. */
     private void discard(QueuedTransfer t) {
         try {
-            CopyStore store = stores.store(t.spec().connectionId());
             if (t.spec() instanceof TransferSpec.Download d) {
-                Download.discard(downloadRequest(d, store, 0));
+                Download.discard(downloadRequest(d, stores.downloadStore(d), 0));
                 t.log("partial download deleted", false);
             } else {
+                CopyStore store = stores.store(t.spec().connectionId());
                 Copy.discard(store, copyRequest((TransferSpec.Copy) t.spec(), store));
                 t.log("multipart upload aborted", false);
             }
@@ -479,9 +481,11 @@ public final class TransferService implements AutoCloseable {
         saver.request();
     }
 
-    private DownloadRequest downloadRequest(TransferSpec.Download d, CopyStore store, long limit) {
-        Path checkpoint = checkpointDir.resolve(CheckpointFiles.downloadCheckpointName(store.endpointId(),
-                d.source().bucket(), d.source().key(), d.source().versionId(), d.destination()));
+    private DownloadRequest downloadRequest(TransferSpec.Download d, ObjectStore store, long limit) {
+        Path checkpoint = checkpointDir.resolve(store.checkpointFollowsContent()
+                ? CheckpointFiles.linkCheckpointName(d.destination())
+                : CheckpointFiles.downloadCheckpointName(store.endpointId(), d.source().bucket(), d.source().key(),
+                        d.source().versionId(), d.destination()));
         return DownloadRequest.of(d.source(), d.destination()).withPartSize(d.partSize())
                 .withConnections(d.connections()).withCheckpoint(checkpoint).withRateLimit(limit);
     }

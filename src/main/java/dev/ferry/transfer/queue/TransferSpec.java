@@ -50,6 +50,12 @@ public sealed interface TransferSpec permits TransferSpec.Download, TransferSpec
             return Kind.DOWNLOAD;
         }
 
+        /** The file's name: the object's, or the one a server suggested, or a free one ("name (1).ext"). */
+        @Override
+        public String name() {
+            return destination.getFileName().toString();
+        }
+
         @Override
         public String destinationText() {
             return destination.toString();

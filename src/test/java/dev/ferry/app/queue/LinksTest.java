@@ -26,13 +26,13 @@ class LinksTest {
 
     @Test
     void saysWhySomethingIsNotTaken() {
-        Links.Parsed p = Links.parse("https://example.com/a.iso\nnot a link\ns3:///key\ns3://bad bucket/k");
+        Links.Parsed p = Links.parse("not a link\ns3:///key\ns3://bad bucket/k\nhttp://bad host/f?token=hush");
         assertThat(p.isEmpty()).isTrue();
         assertThat(p.problems()).containsExactly(
-                "https://example.com/a.iso: only s3:// and tos:// links can be downloaded in this version",
-                "not a link: not a link (expected s3://bucket/key or tos://bucket/key)",
+                "not a link: not a link (expected s3://bucket/key, tos://bucket/key or an http(s):// link)",
                 "s3:///key: no valid bucket name",
-                "s3://bad bucket/k: no valid bucket name");
+                "s3://bad bucket/k: no valid bucket name",
+                "not a valid link: http://bad host/f?…");
         assertThat(p.summary()).isEqualTo(p.problems().get(0));
         assertThat(Links.parse(null).isEmpty()).isTrue();
         assertThat(Links.parse("").summary()).isEqualTo("Nothing to download");
@@ -61,5 +61,19 @@ class LinksTest {
         assertThat(p.objects()).containsExactly(ObjectRef.of("t", "a.bin"), ObjectRef.of("t", "d.bin"));
         assertThat(p.problems()).containsExactly("tos:///nobucket: no valid bucket name",
                 "s3://b/c.bin: tos:// and s3:// links are served by different connections; add them separately");
+    }
+
+    @Test
+    void plainLinksNeedNoConnectionAndComeWithObjectLinks() {
+        Links.Parsed p = Links.parse("https://example.com/iso/a.iso?sig=1\ns3://b/k.bin\nhttp://h/dl/");
+
+        assertThat(p.links()).extracting(Object::toString)
+                .containsExactly("https://example.com/iso/a.iso?…", "http://h/dl/");
+        assertThat(p.objects()).hasSize(1);
+        assertThat(p.needsConnection()).isTrue();
+        assertThat(p.summary()).isEqualTo("Download k.bin and 2 links");
+        Links.Parsed one = Links.parse("https://example.com/iso/a.iso?sig=1");
+        assertThat(one.needsConnection()).isFalse();
+        assertThat(one.summary()).isEqualTo("Download a.iso");
     }
 }
