@@ -2,6 +2,7 @@ package dev.ferry.transfer;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -153,6 +154,10 @@ public final class Copy implements Transfer {
                 cp = CheckpointFiles.read(request.checkpoint(), CopyCheckpoint.class);
             } catch (IOException | RuntimeException unreadable) {
                 cp = null;
+                String salvaged = uploadIdInDamaged(request.checkpoint(), request.destination());
+                if (salvaged != null) {
+                    store.abortMultipartUpload(request.destination(), salvaged, new CancelSignal());
+                }
             }
             if (cp != null && cp.destinationBucket() != null && cp.destinationKey() != null) {
                 ObjectRef dest = new ObjectRef(cp.destinationBucket(), cp.destinationKey(), null);
@@ -410,7 +415,10 @@ public final class Copy implements Transfer {
         try {
             cp = CheckpointFiles.read(file, CopyCheckpoint.class);
         } catch (IOException | RuntimeException e) {
-            discardCheckpoint("the checkpoint " + file + " is unreadable or corrupt", null);
+            String salvaged = uploadIdInDamaged(file, request.destination());
+            discardCheckpoint("the checkpoint " + file + " is unreadable or corrupt" + (salvaged != null ? ""
+                    : " and names no upload this copy could abort; one it recorded is left to the bucket's "
+                    + "lifecycle rules"), salvaged);
             return null;
         }
         if (cp == null) {
@@ -438,6 +446,16 @@ public final class Copy implements Transfer {
             return null;
         }
         return cp;
+    }
+
+    /** The upload id a damaged checkpoint still shows for {@code dest}, or null. */
+    private static String uploadIdInDamaged(Path file, ObjectRef dest) {
+        try {
+            String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            return CopyCheckpoint.uploadIdIn(text, dest.bucket(), dest.key());
+        } catch (IOException | RuntimeException unreadable) {
+            return null;
+        }
     }
 
     /** Says why the checkpoint is dropped, aborts its upload if it names one, deletes it. Returns false. */

@@ -3,6 +3,8 @@ package dev.ferry.transfer.checkpoint;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -65,6 +67,27 @@ public record CopyCheckpoint(int formatVersion, String kind, SourceRecord source
     @JsonIgnore
     public Instant unrecordedSince() {
         return unrecordedUploadsSince == null ? null : Instant.parse(unrecordedUploadsSince);
+    }
+
+    /**
+     * The upload id a damaged checkpoint (cut short, or garbled after its head) still shows for the destination
+     * {@code bucket}/{@code key}, or null when it does not show one for exactly that destination. Checkpoints are
+     * written head first (the upload id comes before the part list), so a cut-short one usually keeps it.
+     */
+    public static String uploadIdIn(String damaged, String bucket, String key) {
+        String id = recordedValue(damaged, "uploadId");
+        return id != null && !id.isEmpty() && bucket.equals(recordedValue(damaged, "destinationBucket"))
+                && key.equals(recordedValue(damaged, "destinationKey")) ? id : null;
+    }
+
+    /** The string recorded for {@code field}, when it appears once, complete and without escapes; else null. */
+    private static String recordedValue(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\"\\s*:\\s*\"([^\"\\\\]*)\"").matcher(json);
+        if (!m.find()) {
+            return null;
+        }
+        String value = m.group(1);
+        return m.find() ? null : value;
     }
 
     /** Null when this is a well-formed copy checkpoint, else what is wrong with it. */
