@@ -24,8 +24,11 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.input.TransferMode;
+import javafx.scene.image.ImageView;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
 
 import org.controlsfx.control.Notifications;
 import org.controlsfx.control.StatusBar;
@@ -35,12 +38,14 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignA;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignD;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignI;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignL;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignR;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignT;
 
+import dev.ferry.app.about.AboutDialog;
 import dev.ferry.app.queue.BandwidthControl;
 import dev.ferry.app.queue.DetailPane;
 import dev.ferry.app.queue.Formats;
@@ -113,6 +118,7 @@ public final class MainWindow {
         this.actions = new QueueActions(model, root, this::status, opener);
         this.queue = new QueueView(model, actions);
         this.detail = new DetailPane(model, actions);
+        queue.table().setPlaceholder(firstRun());
         this.bandwidth = new BandwidthControl(model, model.service(), settings.get().globalLimit(),
                 limit -> settings.set(settings.get().withGlobalLimit(limit)));
         statusBar.getRightItems().add(bandwidth.node());
@@ -326,9 +332,46 @@ public final class MainWindow {
                 this::toggleTheme);
         Button settingsButton = button("settings", null, MaterialDesignC.COG_OUTLINE,
                 "Settings: download folder, transfers at once, connection for links", () -> onSettings.run());
+        Button about = button("about", null, MaterialDesignI.INFORMATION_OUTLINE,
+                "About Ferry: version, licence, third-party libraries", this::showAbout);
         return new ToolBar(addLink, connections, browse, new Separator(), pause, resume, cancel, retry, remove,
                 new Separator(), up, down, new Separator(), pauseAll, resumeAll, new Separator(), theme,
-                settingsButton);
+                settingsButton, about);
+    }
+
+    private void showAbout() {
+        AboutDialog.show(root.getScene() == null ? null : root.getScene().getWindow());
+    }
+
+    /**
+     * What an empty queue shows, on the first start above all: what Ferry needs (a connection) and takes (links,
+     * dropped, pasted or typed), with buttons for both.
+     */
+    private VBox firstRun() {
+        ImageView icon = new ImageView();
+        AppIcons.images().stream().filter(i -> i.getWidth() == 64).findFirst().ifPresent(icon::setImage);
+        Label title = new Label("No transfers yet");
+        title.setId("first-run-title");
+        title.setStyle("-fx-font-size: 20px; -fx-font-weight: bold;");
+        Label steps = new Label("Drop links here (s3://, tos://, http:// or https://), or paste them with Ctrl+V.\n"
+                + "Bucket links are fetched through a connection to your storage:\n"
+                + "add one first, then drop links or browse its buckets.");
+        steps.setId("queue-placeholder");
+        steps.setWrapText(true);
+        Button addLinks = new Button("Add links…", new FontIcon(MaterialDesignL.LINK_VARIANT_PLUS));
+        addLinks.setId("first-run-add-links");
+        addLinks.setOnAction(e -> askLinks());
+        Button addConnection = new Button("Connections…", new FontIcon(MaterialDesignS.SERVER_NETWORK));
+        addConnection.setId("first-run-connections");
+        addConnection.setOnAction(e -> onConnections.run());
+        HBox buttons = new HBox(12, addConnection, addLinks);
+        buttons.setAlignment(Pos.CENTER);
+        VBox box = new VBox(12, icon, title, steps, buttons);
+        box.setId("first-run");
+        box.setAlignment(Pos.CENTER);
+        box.setPadding(new javafx.geometry.Insets(24));
+        box.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        return box;
     }
 
     private static Button button(String id, String text, Ikon icon, String tip, Runnable action) {

@@ -141,7 +141,7 @@ class MainWindowIT {
     @Test
     void anEmptyQueueExplainsWhatToDo(FxRobot robot) {
         Label placeholder = robot.lookup("#queue-placeholder").queryAs(Label.class);
-        assertThat(placeholder.getText()).contains("Drop s3:// or tos:// links here").contains("Ctrl+V");
+        assertThat(placeholder.getText()).contains("Drop links here (s3://, tos://").contains("Ctrl+V");
         assertThat(robot.lookup("#pause").queryButton().isDisabled()).isTrue();
     }
 
