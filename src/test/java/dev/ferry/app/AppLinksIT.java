@@ -74,8 +74,12 @@ class AppLinksIT {
         web.close();
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Await.until(what, condition);
+    private void await(String what, BooleanSupplier condition) throws InterruptedException {
+        try {
+            Await.until(what, condition);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the queue: " + context.service().snapshot(), e);
+        }
     }
 
     private TransferSnapshot only() {

@@ -198,6 +198,14 @@ class MainWindowIT {
         assertThat(robot.lookup(".notification-bar").queryAll()).hasSize(1);
     }
 
+    private String rowStateQuietly(FxRobot robot) {
+        try {
+            return rowState(robot, 0);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private List<String> messagesQuietly() {
         try {
             return fx(window::messages);
@@ -210,6 +218,8 @@ class MainWindowIT {
     void aFailedDownloadShowsTheServersReasonAndANotification(FxRobot robot) throws Exception {
         runFx(() -> window.take("s3://" + bucket + "/missing/nothing.bin"));
         await("failed", () -> only().state() == TransferState.FAILED);
+        // the row follows the service on the model's next tick
+        await("the row's reason", () -> rowStateQuietly(robot).startsWith("Failed: "));
         String state = rowState(robot, 0);
         assertThat(state).startsWith("Failed: ").contains("NoSuchKey").contains("request id");
         await("status", () -> messagesQuietly().stream().anyMatch(m -> m.startsWith("Download failed: nothing.bin")));
@@ -269,10 +279,10 @@ class MainWindowIT {
         assertThat(fx(() -> robot.lookup("#drop-hint").queryAs(Label.class).isVisible())).isFalse();
 
         // what cannot be dropped is refused with a reason
-        assertThat(fx(() -> Drops.over(queueNode, Map.of(DataFormat.PLAIN_TEXT, "https://example.com/x.iso"))))
+        assertThat(fx(() -> Drops.over(queueNode, Map.of(DataFormat.PLAIN_TEXT, "ftp://example.com/x.iso"))))
                 .isFalse();
-        assertThat(fx(() -> robot.lookup("#drop-hint").queryAs(Label.class).getText()))
-                .isEqualTo("https://example.com/x.iso: only s3:// and tos:// links can be downloaded in this version");
+        assertThat(fx(() -> robot.lookup("#drop-hint").queryAs(Label.class).getText())).isEqualTo(
+                "ftp://example.com/x.iso: not a link (expected s3://bucket/key, tos://bucket/key or an http(s):// link)");
 
         // objects dragged out of the browser are downloaded from their own connection
         s3.put(bucket, "drag/from-browser.bin", TestData.bytes(2000, 7));
@@ -307,9 +317,9 @@ class MainWindowIT {
 
     @Test
     void whatCannotBeTakenGetsAClearMessage(FxRobot robot) throws Exception {
-        runFx(() -> window.take("https://example.com/file.iso"));
-        assertThat(fx(window::statusText)).isEqualTo(
-                "Not taken: https://example.com/file.iso: only s3:// and tos:// links can be downloaded in this version");
+        runFx(() -> window.take("ftp://example.com/file.iso"));
+        assertThat(fx(window::statusText)).isEqualTo("Not taken: ftp://example.com/file.iso: not a link (expected "
+                + "s3://bucket/key, tos://bucket/key or an http(s):// link)");
         runFx(() -> window.take("hello there"));
         assertThat(fx(window::statusText)).contains("not a link");
         assertThat(service.snapshot()).isEmpty();

@@ -79,7 +79,16 @@ public final class S3ProxyServer {
                 .redirectErrorStream(true)
                 .redirectOutput(work.resolve("s3proxy.log").toFile())
                 .start();
-        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+        // the server and its objects (gigabytes after a full run) go when the test JVM ends
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            p.destroyForcibly();
+            try {
+                p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                deleteTree(work);
+            } catch (InterruptedException | IOException leftBehind) {
+                // a temp folder the OS cleans up later
+            }
+        }));
         URI endpoint = URI.create("http://127.0.0.1:" + port);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
@@ -96,6 +105,17 @@ public final class S3ProxyServer {
             sleep(200);
         }
         return new S3ProxyServer(p, endpoint, creds, data);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static boolean answers(URI endpoint) {
