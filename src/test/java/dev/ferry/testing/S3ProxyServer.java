@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.ObjectRef;
@@ -83,7 +84,7 @@ public final class S3ProxyServer {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             p.destroyForcibly();
             try {
-                p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                p.waitFor(10, TimeUnit.SECONDS);
                 deleteTree(work);
             } catch (InterruptedException | IOException leftBehind) {
                 // a temp folder the OS cleans up later
