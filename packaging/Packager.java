@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * <li>jdeps lists the JDK modules the jar needs; {@code modules.txt} adds those it reaches only by reflection or
  * service lookup (TLS' elliptic curves, charsets);</li>
  * <li>jlink builds a runtime of just those modules;</li>
- * <li>the runtime records which classes a few command-line runs load (the class list for class-data sharing);</li>
+ * <li>the runtime records which classes a few command-line runs and, where there is a display, a start of the
+ * window load (the class list for class-data sharing);</li>
  * <li>jpackage builds the app image, then this system's installers from it ({@code <os>/*.options});</li>
  * <li>on Linux the app image gets its class-data archive; the .deb makes its own when installed, since an archive
  * names the jar by its path.</li>
@@ -82,7 +83,9 @@ public final class Packager {
 
         Path input = Files.createDirectories(dest.resolve("input"));
         Files.copy(jar, input.resolve("ferry.jar"));
-        Files.write(input.resolve("ferry.classlist"), classList(runtime, input.resolve("ferry.jar")));
+        if (os.equals("linux")) { // only the Linux launcher maps an archive of Ferry's classes
+            Files.write(input.resolve("ferry.classlist"), classList(runtime, input.resolve("ferry.jar")));
+        }
 
         Path images = dest.resolve("image");
         List<String> appImage = new ArrayList<>(List.of("--type", "app-image", "--dest", images.toString(),
@@ -137,7 +140,8 @@ public final class Packager {
 
     /**
      * The classes a few representative command-line runs load (help, a download and a listing that fail to
-     * connect, status), each run in a scratch data folder, merged in first-loaded order.
+     * connect, status) and, where there is a display, a start of the window, each run in a scratch data folder,
+     * merged in first-loaded order.
      */
     private List<String> classList(Path runtime, Path ferryJar) throws IOException, InterruptedException {
         Path scratch = Files.createDirectories(dest.resolve("classlist-runs"));
@@ -156,28 +160,73 @@ public final class Packager {
         Set<String> merged = new LinkedHashSet<>();
         for (int i = 0; i < runs.size(); i++) {
             Path list = scratch.resolve("run-" + i + ".classlist");
-            List<String> command = new ArrayList<>(List.of(runtime.resolve("bin/java").toString(),
-                    "-XX:DumpLoadedClassList=" + list, "-cp", ferryJar.toString(), "dev.ferry.Ferry"));
-            command.addAll(runs.get(i));
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(scratch.resolve("run-" + i + ".out").toFile());
-            pb.environment().put("FERRY_HOME", scratch.resolve("home").toString());
-            pb.environment().put("AWS_ACCESS_KEY_ID", "startup");
-            pb.environment().put("AWS_SECRET_ACCESS_KEY", "startup");
-            pb.environment().remove("AWS_PROFILE");
-            Process process = pb.start();
+            Process process = startRecording(runtime, ferryJar, list, scratch.resolve("home"), runs.get(i),
+                    scratch.resolve("run-" + i + ".out"));
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new PackagingException("a class-list run did not end: " + String.join(" ", runs.get(i)));
             }
-            for (String line : Files.readAllLines(list)) {
-                if (!line.startsWith("#")) {
-                    merged.add(line);
-                }
-            }
+            merged.addAll(classes(list));
         }
+        merged.addAll(windowClasses(runtime, ferryJar, scratch));
         deleteTree(scratch);
         return new ArrayList<>(merged);
+    }
+
+    /**
+     * The classes the window loads until it is up (it publishes its instance address once it shows and takes
+     * links), then it is asked to quit; none without a display to open it on.
+     */
+    private List<String> windowClasses(Path runtime, Path ferryJar, Path scratch) throws IOException,
+            InterruptedException {
+        if (isBlank(System.getenv("DISPLAY")) && isBlank(System.getenv("WAYLAND_DISPLAY"))) {
+            System.out.println("packaging: no display, so the class-data archive covers the command line only;"
+                    + " build under a display (xvfb-run mvn ...) to cover the window's start too");
+            return List.of();
+        }
+        Path home = scratch.resolve("window-home");
+        Path list = scratch.resolve("window.classlist");
+        Process window = startRecording(runtime, ferryJar, list, home, List.of(), scratch.resolve("window.out"));
+        Path ready = home.resolve("app-instance.json");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(ready) && window.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        boolean up = Files.exists(ready);
+        Thread.sleep(1000); // the first frames
+        window.destroy(); // SIGTERM: the JVM ends normally and completes the list
+        if (!window.waitFor(30, TimeUnit.SECONDS)) {
+            window.destroyForcibly();
+        }
+        if (!up) {
+            System.out.println("packaging: the window did not come up (see " + scratch.resolve("window.out")
+                    + "), so the class-data archive covers the command line only");
+            return List.of();
+        }
+        return classes(list);
+    }
+
+    private static Process startRecording(Path runtime, Path ferryJar, Path list, Path home, List<String> args,
+                                          Path output) throws IOException {
+        List<String> command = new ArrayList<>(List.of(runtime.resolve("bin/java").toString(),
+                "-XX:DumpLoadedClassList=" + list, "-cp", ferryJar.toString(), "dev.ferry.Ferry"));
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        pb.environment().put("FERRY_HOME", home.toString());
+        pb.environment().put("FERRY_SECRETS", "file");
+        pb.environment().put("AWS_ACCESS_KEY_ID", "startup");
+        pb.environment().put("AWS_SECRET_ACCESS_KEY", "startup");
+        pb.environment().remove("AWS_PROFILE");
+        return pb.start();
+    }
+
+    private static List<String> classes(Path list) throws IOException {
+        return Files.exists(list) ? Files.readAllLines(list).stream().filter(l -> !l.startsWith("#")).toList()
+                : List.of();
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
     }
 
     /** Writes the app image's class-data archive, for the jar at the path it has in this image. */
