@@ -50,7 +50,8 @@ import dev.ferry.transfer.checkpoint.DownloadCheckpoint;
  */
 class CrashLoopIT {
     private static final long SEED = Long.getLong("ferry.faults.seed", 0x5EED_F00DL);
-    private static final int KILLS = 20;
+    /** Kills in a row: 20, times {@code -Dferry.soak.rounds} in a soak run. */
+    private static final int KILLS = 20 * Soak.rounds();
     private static final int MIB = 1 << 20;
     private static final long PART = 5L * MIB;
     private static final int CONNECTIONS = 2;
@@ -101,7 +102,8 @@ class CrashLoopIT {
 
     @Test
     void aDownloadKilledTwentyTimesFinishesExactAndEachKillCostsAtMostHalfASecond() throws Exception {
-        int size = 64 * MIB + 12_345;
+        // more kills need a larger object for the last of them to still land before the end
+        int size = 64 * MIB * Soak.rounds() + 12_345;
         byte[] content = TestData.bytes(size, SEED);
         String bucket = s3.newBucket();
         s3.put(bucket, "crash/big.bin", content);

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.ObjectInfo;
@@ -97,10 +99,16 @@ class NetworkFaultsIT {
      * or inside a run of parts that one GET streams). Every part is 5 MiB, so each first answer and each first
      * retry is long enough to be cut: with eight connections the 1st, 5th and 8th answers surely are.
      */
-    @ParameterizedTest(name = "{0} connections, {1} MiB")
-    @CsvSource({"8, 40", "3, 30"})
-    void resetsMidBodyOnAShareOfAnswersStillGiveTheExactBytes(int connections, int mib) throws Exception {
-        byte[] content = TestData.bytes(mib * MIB, SEED + connections);
+    @ParameterizedTest(name = "{0} connections, {1} MiB, round {2}")
+    @MethodSource("resetCases")
+    void resetsMidBodyOnAShareOfAnswersStillGiveTheExactBytes(int connections, int mib, int round) throws Exception {
+        if (round > 1) {
+            // another round cuts other answers at other offsets
+            FaultArtifacts.secretsSeenBy(proxy);
+            proxy.close();
+            proxy = new FaultProxy(s3.endpoint(), SEED + 1000L * round);
+        }
+        byte[] content = TestData.bytes(mib * MIB, SEED + connections + 1000L * (round - 1));
         s3.put(bucket, "reset.bin", content);
         Path dest = dir.resolve("reset.bin");
         proxy.resetResponses(0.3, 64 << 10, 2L * MIB);
@@ -122,6 +130,12 @@ class NetworkFaultsIT {
         // every byte Ferry read before a reset was kept: only what the reset destroyed in flight came again
         assertThat(CliOutput.result(r).get("fetched").asLong()).isEqualTo(content.length);
         assertNothingLeftBehind(dest);
+    }
+
+    /** Eight and three connections, once each; a soak run ({@code -Dferry.soak.rounds}) repeats them. */
+    static Stream<Arguments> resetCases() {
+        return IntStream.rangeClosed(1, Soak.rounds()).boxed()
+                .flatMap(round -> Stream.of(Arguments.of(8, 40, round), Arguments.of(3, 30, round)));
     }
 
     /** The network drops every connection at once mid-transfer, and the first reconnects are refused. */
