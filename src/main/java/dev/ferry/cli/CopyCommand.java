@@ -41,7 +41,8 @@ public final class CopyCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store = new StoreOptions();
 
-    @Option(names = "--part-size", paramLabel = "SIZE", description = "Part size, 5MiB to 5GiB (default: 20MiB)")
+    @Option(names = "--part-size", paramLabel = "SIZE", description = "Largest part, 5MiB to 5GiB (default: 20MiB); parts are evened out so the last round "
+            + "keeps every connection busy")
     String partSize = "20MiB";
 
     @Option(names = "--connections", paramLabel = "N", description = "Parts copied at once, 1 to 1000 (default: 8)")

@@ -235,11 +235,10 @@ public final class Copy implements Transfer {
         } catch (StoreException e) {
             return failed("source " + request.source() + ": " + e.getMessage(), e, Download.kindOf(e));
         }
-        long partSize = PartPlan.effectivePartSize(info.size(), request.partSize());
-        if (info.size() <= partSize) {
+        if (info.size() <= PartPlan.effectivePartSize(info.size(), request.partSize())) {
             return copyWhole();
         }
-        return copyInParts(partSize, false);
+        return copyInParts(PartPlan.balancedPartSize(info.size(), request.partSize(), request.connections()), false);
     }
 
     /** Locks the checkpoint for this run; the result to end with when that fails, else null. */

@@ -35,6 +35,31 @@ public final class PartPlan {
         return (minForCount + MIB - 1) / MIB * MIB;
     }
 
+    /**
+     * A part size for {@code connections} parallel requests that leaves no connection idle in the last round: the
+     * {@linkplain #effectivePartSize effective} size, lowered (to a multiple of 64 KiB, never below 5 MiB or the
+     * requested size) until the parts come in whole rounds of {@code connections}. 1 GiB in 20 MiB parts on 8
+     * connections is 52 parts, seven rounds of which the last keeps half the connections idle; in 56 parts of
+     * 18.3 MiB the seven rounds are full and shorter.
+     */
+    public static long balancedPartSize(long objectSize, long requested, int connections) {
+        long part = effectivePartSize(objectSize, requested);
+        if (connections <= 1 || objectSize <= part) {
+            return part;
+        }
+        long parts = (objectSize + part - 1) / part;
+        long rounds = (parts + connections - 1) / connections;
+        long wanted = rounds * connections;
+        if (wanted > MAX_PARTS) {
+            return part;
+        }
+        long even = (objectSize + wanted - 1) / wanted;
+        long grain = 64 << 10;
+        even = (even + grain - 1) / grain * grain;
+        long floor = Math.min(part, MIN_PART_SIZE);
+        return Math.min(part, Math.max(even, floor));
+    }
+
     public static List<Range> split(long objectSize, long partSize) {
         if (partSize <= 0) {
             throw new IllegalArgumentException("part size must be positive");

@@ -140,4 +140,32 @@ class PartPlanTest {
     private static long ceilDiv(long a, long b) {
         return a / b + (a % b == 0 ? 0 : 1);
     }
+
+    @Test
+    void balancedPartsFillTheLastRoundOfConnections() {
+        long gib = 1024 * MIB;
+        long part = PartPlan.balancedPartSize(gib, 20 * MIB, 8);
+        List<Range> parts = PartPlan.split(gib, part);
+
+        assertThat(part).isLessThanOrEqualTo(20 * MIB).isEqualTo(18 * MIB + 320 * 1024);
+        assertThat(parts).hasSize(56);
+        assertThat(parts.size() % 8).isZero();
+    }
+
+    @Test
+    void balancedPartsStayWithinTheRequestedSizeTheMinimumAndTheCountLimit() {
+        // already whole rounds: unchanged
+        assertThat(PartPlan.balancedPartSize(160 * MIB, 20 * MIB, 8)).isEqualTo(20 * MIB);
+        // one part, or one connection: unchanged
+        assertThat(PartPlan.balancedPartSize(20 * MIB, 20 * MIB, 8)).isEqualTo(20 * MIB);
+        assertThat(PartPlan.balancedPartSize(1024 * MIB, 20 * MIB, 1)).isEqualTo(20 * MIB);
+        // never below 5 MiB: 30 MiB on 8 connections is six parts of 5 MiB, not eight of 3.75
+        assertThat(PartPlan.balancedPartSize(30 * MIB, 20 * MIB, 8)).isEqualTo(5 * MIB);
+        // a requested size below 5 MiB is kept as the floor
+        assertThat(PartPlan.balancedPartSize(10 * MIB, MIB, 4)).isEqualTo(MIB);
+        // never more than 10,000 parts
+        long huge = 10_000L * 20 * MIB - 1;
+        long p = PartPlan.balancedPartSize(huge, 20 * MIB, 16);
+        assertThat((huge + p - 1) / p).isLessThanOrEqualTo(PartPlan.MAX_PARTS);
+    }
 }
