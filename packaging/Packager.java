@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -28,7 +29,8 @@ import java.util.stream.Stream;
  * <li>jlink builds a runtime of just those modules;</li>
  * <li>the runtime records which classes a few command-line runs and, where there is a display, a start of the
  * window load (the class list for class-data sharing);</li>
- * <li>jpackage builds the app image, then this system's installers from it ({@code <os>/*.options});</li>
+ * <li>jpackage builds the app image (on Linux with {@code lib/ferry.sh}, the command the .deb puts on the PATH),
+ * then this system's installers from it ({@code <os>/*.options});</li>
  * <li>on Linux the app image gets its class-data archive; the .deb makes its own when installed, since an archive
  * names the jar by its path.</li>
  * </ol>
@@ -94,6 +96,11 @@ public final class Packager {
         appImage.addAll(options(os + "/app-image.options"));
         jpackage(appImage);
         Path image = onlyChild(images);
+        if (os.equals("linux")) {
+            Path command = image.resolve("lib/ferry.sh");
+            Files.copy(packaging.resolve("linux/ferry.sh"), command);
+            Files.setPosixFilePermissions(command, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
 
         for (String type : types) {
             if (type.equals("app-image")) {
