@@ -256,6 +256,11 @@ public final class Copy implements Transfer {
     }
 
     private CopyResult copyWhole() {
+        try {
+            dropMultipartLeftovers();
+        } catch (InterruptedIOException e) {
+            return stopped();
+        }
         state = TransferState.TRANSFERRING;
         plan = PartPlan.split(Math.max(1, info.size()), Math.max(1, info.size()));
         etags = new AtomicReferenceArray<>(1);
@@ -270,6 +275,31 @@ public final class Copy implements Transfer {
             return stopped();
         } catch (StoreException e) {
             return failed(e.getMessage(), e, Download.kindOf(e));
+        }
+    }
+
+    /**
+     * A source copied in one request (it shrank, or the part size grew) has no use for a multipart checkpoint an
+     * earlier run left: it is dropped, and its upload and any it left unrecorded are aborted.
+     */
+    private void dropMultipartLeftovers() throws InterruptedIOException {
+        if (request.checkpoint() == null || !Files.exists(request.checkpoint())) {
+            return;
+        }
+        try {
+            CopyCheckpoint cp = loadUsableCheckpoint();
+            if (cp != null) {
+                discardCheckpoint("the source is copied in one request now, so the multipart upload of the last "
+                        + "run is not needed", cp.uploadId());
+            }
+        } catch (InterruptedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            notifier.emit(TransferEvent.of(Type.CHECKPOINT_FAILED, "cannot delete " + request.checkpoint() + ": "
+                    + e.getMessage()));
+        }
+        if (unrecordedSince != null) {
+            sweepUnrecorded(null, cancel);
         }
     }
 

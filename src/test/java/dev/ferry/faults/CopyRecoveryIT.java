@@ -297,6 +297,31 @@ class CopyRecoveryIT {
         assertThat(uploads(dst)).isEmpty();
     }
 
+    /**
+     * A copy paused as a multipart upload, run again with a part size larger than the object, is one CopyObject;
+     * the multipart upload and checkpoint of the first run go.
+     */
+    @Test
+    void aCopyThatBecomesOneRequestDropsTheUploadOfItsLastRun() throws Exception {
+        overS3();
+        byte[] content = TestData.bytes(11 * MIB, 11);
+        ObjectRef src = source(content);
+        ObjectRef dst = ObjectRef.of(bucket(), "dst.bin");
+        CopyRequest request = request(src, dst, PART);
+        CopyCheckpoint cp = pauseAfterParts(request, 2);
+        assertThat(uploads(dst)).extracting(MultipartUpload::uploadId).containsExactly(cp.uploadId());
+
+        RecordingListener events = new RecordingListener();
+        CopyResult done = run(request.withPartSize(64L * MIB), events);
+
+        assertThat(done.state()).as(done.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(events.types()).doesNotContain(Type.UPLOAD_CREATED);
+        assertThat(events.messages(Type.UPLOAD_ABORTED)).contains(cp.uploadId());
+        assertThat(TestData.sha256(read(dst, content.length))).isEqualTo(TestData.sha256(content));
+        assertThat(uploads(dst)).isEmpty();
+        assertThat(filesIn(dir)).isEmpty();
+    }
+
     /** Runs the copy on one connection, pausing it once {@code parts} parts are copied (the next one's answer held). */
     private CopyCheckpoint pauseAfterParts(CopyRequest request, int parts) throws IOException {
         Pattern next = Pattern.compile("[?&]partNumber=" + (parts + 1) + "[& ]");
