@@ -163,7 +163,11 @@ class LocalFaultsIT {
 
     // ------------------------------------------------------------------ temp file cut short or altered
 
-    /** A temp file cut short between runs costs exactly the bytes it lost, counted on the wire. */
+    /**
+     * A temp file cut short between runs costs exactly the bytes it lost, counted on the wire. The second run
+     * uses one connection: with two, the one that finishes first takes over the other's next part, whose bytes
+     * the other's GET already asked for, so the wire would carry that part twice.
+     */
     @Test
     void aTempFileCutShortBetweenRunsCostsOnlyTheBytesItLost() throws Exception {
         byte[] content = TestData.bytes(24 * MIB + 123, 3);
@@ -180,7 +184,7 @@ class LocalFaultsIT {
         assertThat(kept).as("the cut took recorded bytes away").isLessThan(cp.completedBytes());
         int connectionsBefore = proxy.connections().size();
 
-        CliRunner.Result r = cli.run(args);
+        CliRunner.Result r = cli.run(oneConnection(args));
 
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(TestData.sha256(dest)).isEqualTo(TestData.sha256(content));
@@ -239,7 +243,7 @@ class LocalFaultsIT {
         alter(tempOf(dest), MIB);
         int connectionsBefore = proxy.connections().size();
 
-        CliRunner.Result r = cli.run(args);
+        CliRunner.Result r = cli.run(oneConnection(args));
 
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(TestData.sha256(dest)).isEqualTo(TestData.sha256(content));
@@ -396,6 +400,17 @@ class LocalFaultsIT {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The same command on one connection (the checkpoint is the same: connections are not part of its name). */
+    private static String[] oneConnection(String[] args) {
+        String[] one = args.clone();
+        for (int i = 0; i < one.length - 1; i++) {
+            if (one[i].equals("--connections")) {
+                one[i + 1] = "1";
+            }
+        }
+        return one;
+    }
 
     private Path onlyCheckpoint() throws IOException {
         List<Path> cps = cli.checkpoints();
