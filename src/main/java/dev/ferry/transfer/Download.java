@@ -62,6 +62,17 @@ import dev.ferry.transfer.limit.RateLimiter;
 public final class Download implements Transfer {
     private static final int BUFFER_BYTES = 256 << 10;
     static final long CHECKPOINT_INTERVAL_MILLIS = 400;
+    /** The least a part in flight keeps, and the least another connection takes from it, when it is split. */
+    static final long MIN_SPLIT_BYTES = 1 << 20;
+    /**
+     * A part in flight is split only when its connection, at the pace it has kept, would need longer than this
+     * for what is left: on a fast link the last parts end together and a split would cost a request for nothing.
+     */
+    static final long SPLIT_WHEN_NANOS_LEFT = 500_000_000L;
+    /** How long a part must have been in flight before its pace counts. */
+    static final long PACE_AFTER_NANOS = 200_000_000L;
+    /** How often an idle connection asks again whether a part in flight should be split. */
+    static final long IDLE_RECHECK_MILLIS = 100;
     private static final AtomicInteger IDS = new AtomicInteger();
     /**
      * Temp files some Download in this JVM is working on. File locks are per process (and on Linux closing
@@ -136,7 +147,7 @@ public final class Download implements Transfer {
     @Override
     public List<PartView> parts() {
         List<PartView> out = new ArrayList<>();
-        for (Part p : parts) {
+        for (Part p : byOffset(parts)) {
             out.add(new PartView(p.number, p.start, p.length, p.done.get(), p.active));
         }
         return out;
@@ -588,10 +599,12 @@ public final class Download implements Transfer {
             return;
         }
         PartScheduler scheduler = new PartScheduler(ps.length, i -> ps[i].isDone(), i -> ps[i].done.get() > 0,
-                workers);
+                workers, info.parallelReads() ? this::split : null);
         CountDownLatch stopCheckpointer = new CountDownLatch(1);
         Thread checkpointer = startCheckpointer(stopCheckpointer);
-        Workers.runAll(workers, "ferry-dl-" + name, () -> work(scheduler), this::fail);
+        try (CancelSignal.Registration wake = cancel.register(scheduler::wake)) {
+            Workers.runAll(workers, "ferry-dl-" + name, () -> work(scheduler), this::fail);
+        }
         stopCheckpointer.countDown();
         Uninterruptibly.join(checkpointer);
     }
@@ -622,8 +635,18 @@ public final class Download implements Transfer {
 
     private void work(PartScheduler scheduler) {
         ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
-        PartScheduler.Run run;
-        while (failure.get() == null && !cancel.isCancelled() && (run = scheduler.next()) != null) {
+        while (true) {
+            PartScheduler.Run run;
+            try {
+                // with nothing to take now, a part still in flight may yet turn out slow enough to split
+                run = scheduler.nextWaiting(IDLE_RECHECK_MILLIS, () -> failure.get() != null || cancel.isCancelled());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (run == null) {
+                return;
+            }
             if (!fetchRun(scheduler, run, buffer)) {
                 scheduler.abandon(run);
                 return;
@@ -674,11 +697,11 @@ public final class Download implements Transfer {
             ReadableByteChannel in = body.channel();
             do {
                 Part p = parts[run.current()];
-                p.active = true;
+                p.activate();
                 if (p.isOpen()) {
                     copyToEnd(p, in, buffer);
                 } else {
-                    copyBody(p, in, p.length - p.done.get(), buffer);
+                    copyBody(p, in, buffer);
                 }
                 p.active = false;
                 partEvent(Type.PART_SUCCEEDED, p, null);
@@ -743,18 +766,79 @@ public final class Download implements Transfer {
      * before it is read, so the counters never run ahead of the limit; bytes that arrived before the
      * body failed are still written and counted, so a retry starts exactly where this body stopped.
      */
-    private void copyBody(Part p, ReadableByteChannel in, long length, ByteBuffer buffer) throws IOException {
-        long remaining = length;
-        while (remaining > 0) {
-            int want = (int) Math.min(remaining, limiter.quantum(BUFFER_BYTES));
+    private void copyBody(Part p, ReadableByteChannel in, ByteBuffer buffer) throws IOException {
+        while (true) {
+            long remaining;
+            int want;
+            // the part may shrink (another connection took its back half): each quantum is reserved first, so a
+            // split never cuts into bytes this connection is already reading
+            synchronized (p) {
+                remaining = p.length - p.done.get();
+                if (remaining <= 0) {
+                    return;
+                }
+                want = (int) Math.min(remaining, limiter.quantum(BUFFER_BYTES));
+                p.reserved = p.done.get() + want;
+            }
             limiter.acquire(want, cancel);
             buffer.clear().limit(want);
             try {
                 fill(in, buffer, remaining);
             } finally {
-                remaining -= keep(p, buffer);
+                keep(p, buffer);
             }
         }
+    }
+
+    /**
+     * Hands an idle connection the back half of the part in flight with the most bytes still to come (only when
+     * both halves keep at least {@link #MIN_SPLIT_BYTES}): that part now ends where the new one starts. The new
+     * part is appended, so indexes the scheduler holds stay valid; the split and a checkpoint never interleave,
+     * so every checkpoint covers the object exactly.
+     */
+    private int split(List<Integer> inFlight) {
+        Part[] ps = parts;
+        Part victim = null;
+        long longest = SPLIT_WHEN_NANOS_LEFT;
+        long now = System.nanoTime();
+        for (int i : inFlight) {
+            long left = ps[i].unreserved();
+            long nanosLeft = ps[i].nanosToFinish(left, now);
+            if (left >= 2 * MIN_SPLIT_BYTES && nanosLeft > longest) {
+                longest = nanosLeft;
+                victim = ps[i];
+            }
+        }
+        if (victim == null) {
+            return -1;
+        }
+        Part taken;
+        synchronized (saveLock) {
+            synchronized (victim) {
+                long left = victim.unreserved();
+                if (left < 2 * MIN_SPLIT_BYTES) {
+                    return -1;
+                }
+                long end = victim.start + victim.length;
+                long at = end - left / 2;
+                int number = Arrays.stream(ps).mapToInt(p -> p.number).max().orElse(0) + 1;
+                taken = new Part(number, at, end - at, 0);
+                victim.length = at - victim.start;
+                Part[] grown = Arrays.copyOf(ps, ps.length + 1);
+                grown[ps.length] = taken;
+                parts = grown;
+            }
+        }
+        partEvent(Type.PART_SPLIT, taken, "an idle connection takes bytes " + taken.start + "-"
+                + (taken.start + taken.length - 1) + " from part " + victim.number);
+        return ps.length;
+    }
+
+    /** The parts in the order of their bytes (parts split off later come last in the array). */
+    private static Part[] byOffset(Part[] ps) {
+        Part[] sorted = ps.clone();
+        Arrays.sort(sorted, java.util.Comparator.comparingLong(p -> p.start));
+        return sorted;
     }
 
     /**
@@ -860,7 +944,10 @@ public final class Download implements Transfer {
     // ------------------------------------------------------------------ checkpoints
 
     private long[] doneArray() {
-        Part[] ps = parts;
+        return doneArray(parts);
+    }
+
+    private static long[] doneArray(Part[] ps) {
         long[] done = new long[ps.length];
         for (int i = 0; i < ps.length; i++) {
             done[i] = ps[i].done.get();
@@ -871,13 +958,14 @@ public final class Download implements Transfer {
     /** Forces the data the snapshot counts, then records it (if there is a checkpoint). Skips when nothing changed. */
     private void saveCheckpoint() throws IOException {
         synchronized (saveLock) {
-            long[] done = doneArray();
+            Part[] ps = parts;
+            long[] done = doneArray(ps);
             if (Arrays.equals(done, lastSaved)) {
                 return;
             }
             channel.force(false);
             if (request.checkpoint() != null) {
-                CheckpointFiles.write(request.checkpoint(), checkpointOf(done));
+                CheckpointFiles.write(request.checkpoint(), checkpointOf(ps, done));
             }
             lastSaved = done;
         }
@@ -896,16 +984,23 @@ public final class Download implements Transfer {
                 request.source().versionId());
     }
 
-    private DownloadCheckpoint checkpointOf(long[] done) {
+    /** The checkpoint of the parts {@code all} with {@code done[i]} bytes of {@code all[i]}, in byte order. */
+    private DownloadCheckpoint checkpointOf(Part[] all, long[] done) {
         ObjectInfo obj = probed;
-        List<DownloadCheckpoint.Part> ps = new ArrayList<>(parts.length);
-        for (int i = 0; i < parts.length; i++) {
-            Part p = parts[i];
+        Integer[] order = new Integer[all.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, java.util.Comparator.comparingLong(i -> all[i].start));
+        List<DownloadCheckpoint.Part> ps = new ArrayList<>(all.length);
+        int number = 1;
+        for (int i : order) {
+            Part p = all[i];
             long length = obj.sizeKnown() ? p.length : DownloadCheckpoint.OPEN_LENGTH;
-            ps.add(new DownloadCheckpoint.Part(p.number, p.start, length, done[i],
+            ps.add(new DownloadCheckpoint.Part(number++, p.start, length, done[i],
                     done[i] >= p.length ? p.crcToRecord() : null));
         }
-        long partSize = parts.length == 0 ? request.partSize() : parts[0].isOpen() ? 0 : parts[0].length;
+        long partSize = all.length == 0 ? request.partSize() : all[0].isOpen() ? 0 : all[0].length;
         return new DownloadCheckpoint(DownloadCheckpoint.FORMAT_VERSION, DownloadCheckpoint.KIND, sourceRecord(),
                 new ObjectIdentity(obj.etag(), obj.size(), obj.lastModified(), obj.versionId(),
                         obj.checksums()),
@@ -985,7 +1080,7 @@ public final class Download implements Transfer {
     private List<Part> crcMismatches(long expected) throws IOException {
         long whole = 0;
         List<Part> changed = new ArrayList<>();
-        for (Part p : parts) {
+        for (Part p : byOffset(parts)) {
             Long arrived = p.arrivedCrc();
             long crc;
             if (arrived != null) {
@@ -1066,7 +1161,8 @@ public final class Download implements Transfer {
             if (channel != null && channel.isOpen()) {
                 saveCheckpoint();
             } else {
-                CheckpointFiles.write(request.checkpoint(), checkpointOf(doneArray()));
+                Part[] ps = parts;
+                CheckpointFiles.write(request.checkpoint(), checkpointOf(ps, doneArray(ps)));
             }
         } catch (IOException | RuntimeException e) {
             notifier.emit(TransferEvent.of(Type.CHECKPOINT_FAILED, describe(e)));
@@ -1273,7 +1369,12 @@ public final class Download implements Transfer {
 
         final int number;
         final long start;
+        /** Shrinks when another connection takes the part's back half; only under the part's lock. */
         volatile long length;
+        /** Bytes from the start the owner has read or is reading (its current quantum); under the part's lock. */
+        long reserved;
+        volatile long activeSince;
+        volatile long doneWhenActivated;
         final AtomicLong done;
         volatile boolean active;
         volatile long crc;
@@ -1297,6 +1398,34 @@ public final class Download implements Transfer {
             return length == OPEN;
         }
 
+        /** Bytes of the part no connection has read or started to read. */
+        synchronized long unreserved() {
+            return isOpen() ? 0 : length - Math.max(reserved, done.get());
+        }
+
+        /** Its connection starts (or starts again) on it: the pace is measured from here. */
+        void activate() {
+            active = true;
+            activeSince = System.nanoTime();
+            doneWhenActivated = done.get();
+        }
+
+        /**
+         * Nanoseconds its connection needs for {@code bytes} more at the pace it has kept since it started on the
+         * part; 0 while it is too early to tell, or when the part is not in flight.
+         */
+        long nanosToFinish(long bytes, long now) {
+            long elapsed = now - activeSince;
+            if (!active || elapsed < PACE_AFTER_NANOS) {
+                return 0;
+            }
+            long moved = done.get() - doneWhenActivated;
+            if (moved <= 0) {
+                return Long.MAX_VALUE; // nothing in all that time: as slow as can be
+            }
+            return (long) ((double) bytes * elapsed / moved);
+        }
+
         /** The stream ended: the part is as long as what arrived. */
         void close() {
             length = done.get();
@@ -1309,6 +1438,7 @@ public final class Download implements Transfer {
 
         void restart() {
             done.set(0);
+            reserved = 0;
             crc = 0;
             crcBytes = 0;
             recordedCrc = null;

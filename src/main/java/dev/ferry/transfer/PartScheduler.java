@@ -11,10 +11,25 @@ import java.util.function.IntPredicate;
  * a connection never idles for a round trip between parts. When a worker runs out of work it takes the
  * back half of the largest run still in progress; the owner of that run stops at the new boundary.
  *
+ * <p>When no whole part is left to take, an idle worker asks the {@link Splitter} to cut the part with the most
+ * bytes still to come in two; the back half becomes a new part (a new index) and a run of its own, so no
+ * transfer waits at 99% on one slow connection.
+ *
  * <p>Parts are identified by index (0-based). A run never crosses a finished part, and a part that is
  * partly on disk only ever starts a run, so no byte already written is fetched again. Thread-safe.
  */
 final class PartScheduler {
+    /** Cuts a part in flight in two. */
+    @FunctionalInterface
+    interface Splitter {
+        /**
+         * Called with the scheduler's lock held. {@code inFlight}: the indexes of the parts being fetched as the
+         * last part of their runs. Returns the index of a new part holding the back half of one of them, or -1.
+         */
+        int split(List<Integer> inFlight);
+    }
+
+    private final Splitter splitter;
 
     /** Consecutive parts {@code [current, last]} owned by one worker. */
     static final class Run {
@@ -51,6 +66,12 @@ final class PartScheduler {
      *                  where possible
      */
     PartScheduler(int partCount, IntPredicate done, IntPredicate started, int workers) {
+        this(partCount, done, started, workers, null);
+    }
+
+    /** @param splitter cuts parts in flight when nothing else is left (null: never) */
+    PartScheduler(int partCount, IntPredicate done, IntPredicate started, int workers, Splitter splitter) {
+        this.splitter = splitter;
         List<int[]> groups = new ArrayList<>();
         int first = -1;
         for (int i = 0; i < partCount; i++) {
@@ -96,10 +117,27 @@ final class PartScheduler {
         if (run == null) {
             run = steal();
         }
+        if (run == null) {
+            run = split();
+        }
         if (run != null) {
             active.add(run);
         }
         return run;
+    }
+
+    private Run split() {
+        if (splitter == null) {
+            return null;
+        }
+        List<Integer> inFlight = new ArrayList<>();
+        for (Run r : active) {
+            if (r.current() == r.last()) {
+                inFlight.add(r.current());
+            }
+        }
+        int index = inFlight.isEmpty() ? -1 : splitter.split(inFlight);
+        return index < 0 ? null : new Run(index, index);
     }
 
     private Run steal() {
@@ -132,6 +170,7 @@ final class PartScheduler {
         synchronized (run) {
             if (run.current >= run.last) {
                 active.remove(run);
+                notifyAll();
                 return false;
             }
             run.current++;
@@ -139,8 +178,34 @@ final class PartScheduler {
         }
     }
 
+    /**
+     * The next run, waiting while nothing can be taken but parts are still in flight that the splitter may yet
+     * cut (their pace becomes known as they go): asks again every {@code recheckMillis}, and at once when a run
+     * ends or {@link #wake()} is called. Null when the work is done or {@code stop} says so.
+     */
+    synchronized Run nextWaiting(long recheckMillis, java.util.function.BooleanSupplier stop)
+            throws InterruptedException {
+        while (!stop.getAsBoolean()) {
+            Run run = next();
+            if (run != null) {
+                return run;
+            }
+            if (splitter == null || active.isEmpty()) {
+                return null;
+            }
+            wait(recheckMillis);
+        }
+        return null;
+    }
+
+    /** Wakes the workers waiting in {@link #nextWaiting} (the transfer stops). */
+    synchronized void wake() {
+        notifyAll();
+    }
+
     /** The owner gives up the run (pause, cancel or failure): nobody continues it. */
     synchronized void abandon(Run run) {
         active.remove(run);
+        notifyAll();
     }
 }

@@ -102,4 +102,30 @@ class PartSchedulerTest {
             assertThat(fetched.get(i)).as("part %d", i).isEqualTo(1);
         }
     }
+
+    @Test
+    void whenNothingIsLeftToTakeTheSplitterCutsAPartInFlight() {
+        java.util.List<java.util.List<Integer>> asked = new ArrayList<>();
+        PartScheduler s = new PartScheduler(2, i -> false, i -> false, 2, inFlight -> {
+            asked.add(List.copyOf(inFlight));
+            return asked.size() == 1 ? 2 : -1; // one new part (index 2), then nothing more to cut
+        });
+        PartScheduler.Run a = s.next();
+        PartScheduler.Run b = s.next();
+        assertThat(List.of(a, b)).extracting(Object::toString).containsExactly("[0..0]", "[1..1]");
+
+        PartScheduler.Run split = s.next();
+        assertThat(split).hasToString("[2..2]");
+        assertThat(asked.get(0)).containsExactlyInAnyOrder(0, 1);
+        assertThat(s.next()).isNull();
+        assertThat(asked.get(1)).containsExactlyInAnyOrder(0, 1, 2);
+        assertThat(s.advance(a)).isFalse();
+    }
+
+    @Test
+    void withoutASplitterAnIdleWorkerGetsNothingOnceWholePartsAreTaken() {
+        PartScheduler s = new PartScheduler(1, i -> false, i -> false, 2);
+        assertThat(s.next()).hasToString("[0..0]");
+        assertThat(s.next()).isNull();
+    }
 }

@@ -31,6 +31,11 @@ public record TransferEvent(Type type, Instant time, int part, long rangeStart, 
         PART_FAILED,
         /** A part stopped because the transfer was paused, cancelled or failed elsewhere. */
         PART_ABORTED,
+        /**
+         * An idle connection took the back half of a part still in flight (the event names the new part and its
+         * bytes; the part it came from now ends where the new one starts).
+         */
+        PART_SPLIT,
         /** A checkpoint could not be written (the previous one stays valid); the message says why. */
         CHECKPOINT_FAILED,
         VERIFIED,

@@ -1,0 +1,130 @@
+package dev.ferry.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.ferry.storage.CancelSignal;
+import dev.ferry.storage.ObjectInfo;
+import dev.ferry.storage.ObjectRef;
+import dev.ferry.storage.http.HttpClients;
+import dev.ferry.storage.http.RetryPolicy;
+import dev.ferry.storage.s3.S3Config;
+import dev.ferry.storage.s3.S3Store;
+import dev.ferry.testing.FaultProxy;
+import dev.ferry.testing.RecordingListener;
+import dev.ferry.testing.S3ProxyServer;
+import dev.ferry.testing.TestData;
+import dev.ferry.transfer.checkpoint.CheckpointFiles;
+import dev.ferry.transfer.checkpoint.DownloadCheckpoint;
+import dev.ferry.transfer.event.TransferEvent;
+import dev.ferry.transfer.event.TransferEvent.Type;
+import dev.ferry.transfer.limit.RateLimiter;
+
+/**
+ * One connection much slower than the rest: once no whole part is left, the idle connections take the back
+ * halves of the part it is still on, so the download does not wait for that part at the slow connection's pace.
+ */
+class WorkStealingIT {
+    private static final int MIB = 1 << 20;
+
+    @TempDir
+    Path dir;
+    private S3ProxyServer s3;
+    private FaultProxy proxy;
+    private String bucket;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        s3 = S3ProxyServer.get();
+        proxy = new FaultProxy(s3.endpoint(), 7);
+        bucket = s3.newBucket();
+    }
+
+    @AfterEach
+    void tearDown() {
+        proxy.close();
+    }
+
+    private S3Store store() {
+        return new S3Store(new S3Config(proxy.endpoint(), "us-east-1", s3.credentials(), true),
+                HttpClients.create(4), RetryPolicy.fast(4));
+    }
+
+    private DownloadRequest request(String key, long partSize) {
+        return DownloadRequest.of(ObjectRef.of(bucket, key), dir.resolve(key)).withPartSize(partSize)
+                .withConnections(4).withCheckpoint(dir.resolve(key + ".cp.json"));
+    }
+
+    @Test
+    void idleConnectionsTakeTheBackHalvesOfTheSlowConnectionsPart() throws Exception {
+        byte[] content = TestData.bytes(32 * MIB, 51);
+        s3.put(bucket, "tail.bin", content);
+        // the HEAD goes around the proxy, so the proxy's first connection carries one whole run: part 1 of 4
+        ObjectInfo info = s3.store().head(ObjectRef.of(bucket, "tail.bin"), new CancelSignal());
+        proxy.slowConnections(1, MIB);
+        RecordingListener events = new RecordingListener();
+
+        DownloadResult r;
+        try (S3Store store = store()) {
+            r = new Download(store, request("tail.bin", 8 * MIB).withKnownInfo(info), RateLimiter.unlimited(), events,
+                    RetryPolicy.fast(4)).run();
+        }
+
+        assertThat(r.state()).as(r.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(TestData.sha256(dir.resolve("tail.bin"))).isEqualTo(TestData.sha256(content));
+        assertThat(r.fetched()).isEqualTo(content.length);
+        assertThat(events.events(Type.PART_SPLIT)).as(events.types().toString()).hasSizeGreaterThanOrEqualTo(2);
+        for (TransferEvent split : events.events(Type.PART_SPLIT)) {
+            assertThat(split.message()).contains("an idle connection takes bytes");
+        }
+        // the slow connection delivered a small share of its 8 MiB part; halves of at least 1 MiB were taken
+        FaultProxy.ConnectionStats slow = proxy.connections().get(0);
+        assertThat(slow.bodyBytesDown()).as("the slow connection's share").isLessThan(4L * MIB);
+        assertThat(events.events(Type.PART_FAILED)).isEmpty();
+    }
+
+    @Test
+    void aPauseAfterSplitsLeavesACheckpointThatCoversTheObjectAndResumesExactly() throws Exception {
+        byte[] content = TestData.bytes(32 * MIB, 52);
+        s3.put(bucket, "split-pause.bin", content);
+        ObjectInfo info = s3.store().head(ObjectRef.of(bucket, "split-pause.bin"), new CancelSignal());
+        proxy.slowConnections(1, 256 << 10);
+        RecordingListener events = new RecordingListener();
+        Path checkpoint = dir.resolve("split-pause.bin.cp.json");
+
+        try (S3Store store = store()) {
+            Download d = new Download(store, request("split-pause.bin", 8 * MIB).withKnownInfo(info),
+                    RateLimiter.unlimited(), events, RetryPolicy.fast(4));
+            Thread t = new Thread(d::run, "test-split-pause");
+            t.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (events.events(Type.PART_SPLIT).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(events.events(Type.PART_SPLIT)).isNotEmpty();
+            d.pause();
+            t.join(20_000);
+        }
+        DownloadCheckpoint cp = CheckpointFiles.read(checkpoint, DownloadCheckpoint.class);
+        assertThat(cp.problem()).isNull();
+        assertThat(cp.parts()).hasSizeGreaterThan(4);
+        proxy.clearFaults();
+
+        DownloadResult r;
+        try (S3Store store = store()) {
+            r = new Download(store, request("split-pause.bin", 8 * MIB), RateLimiter.unlimited(),
+                    new RecordingListener(), RetryPolicy.fast(4)).run();
+        }
+        assertThat(r.state()).as(r.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(TestData.sha256(dir.resolve("split-pause.bin"))).isEqualTo(TestData.sha256(content));
+        assertThat(r.reused() + r.fetched()).isEqualTo(content.length);
+        assertThat(r.reused()).isEqualTo(cp.completedBytes());
+    }
+}
