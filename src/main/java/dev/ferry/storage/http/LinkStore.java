@@ -77,7 +77,12 @@ public final class LinkStore implements ObjectStore {
     @Override
     public ObjectInfo head(ObjectRef ref, CancelSignal cancel) throws StoreException, InterruptedIOException {
         checkRef(ref);
-        try (Response r = send("GET", Map.of("Range", "bytes=0-0"), cancel, true).response()) {
+        Sent sent = send("GET", Map.of("Range", "bytes=0-0"), cancel, true);
+        try (Response r = sent.response()) {
+            if (r.code() == 200) {
+                // the whole file is on its way: drop the connection rather than read on to reuse it
+                sent.call().cancel();
+            }
             ObjectInfo info = switch (r.code()) {
                 case 206 -> infoOf(r, totalOf(r.header("Content-Range")), true);
                 case 416 -> emptyOrUnknown(r);
