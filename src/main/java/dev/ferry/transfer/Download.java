@@ -8,16 +8,13 @@ import java.io.InterruptedIOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32C;
 
 import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.Crc64;
@@ -42,6 +40,7 @@ import dev.ferry.storage.StoreException;
 import dev.ferry.storage.http.RetryPolicy;
 import dev.ferry.transfer.FailureKind;
 import dev.ferry.transfer.checkpoint.CheckpointFiles;
+import dev.ferry.transfer.checkpoint.CheckpointLock;
 import dev.ferry.transfer.checkpoint.DownloadCheckpoint;
 import dev.ferry.transfer.event.Notifier;
 import dev.ferry.transfer.event.Progress;
@@ -100,7 +99,10 @@ public final class Download implements Transfer {
     private volatile ObjectInfo probed;
     private volatile Part[] parts = new Part[0];
     private FileChannel channel;
-    private FileLock lock;
+    /** Held from opening the temp file to the end of the run: a lock file nothing else opens (see openTemp). */
+    private CheckpointLock tempLock;
+    /** The temp file's identity when opened; a different one (or none) means it was removed under the run. */
+    private Object tempKey;
     private boolean claimed;
     private boolean tempExisted;
     /** The temp file's generation mark (null where the file system keeps none). */
@@ -188,17 +190,26 @@ public final class Download implements Transfer {
     }
 
     private static void ensureNotLockedElsewhere(Path temp) throws IOException {
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            FileLock probe = ch.tryLock();
+        try (CheckpointLock probe = CheckpointLock.tryAcquire(temp)) {
             if (probe == null) {
                 throw busy(temp);
             }
-            probe.release();
-        } catch (NoSuchFileException gone) {
-            // nothing to protect
-        } catch (OverlappingFileLockException e) {
-            throw busy(temp);
         }
+    }
+
+    private static Object fileKey(Path file) {
+        try {
+            Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            return key != null ? key : Boolean.TRUE;
+        } catch (IOException gone) {
+            return null;
+        }
+    }
+
+    /** Whether the temp file is gone from under the run (removed, or its folder with it), or replaced. */
+    private boolean tempFileGone() {
+        Object now = fileKey(request.tempFile());
+        return tempKey != null && (now == null || !tempKey.equals(now) && !(tempKey instanceof Boolean));
     }
 
     private static IOException busy(Path temp) {
@@ -239,6 +250,10 @@ public final class Download implements Transfer {
         } finally {
             closeTemp();
             releaseClaim();
+            if (tempLock != null) {
+                tempLock.close();
+                tempLock = null;
+            }
         }
         notifier.emit(TransferEvent.of(terminalEvent(result.state()), result.message()));
         notifier.finish(10_000);
@@ -372,19 +387,16 @@ public final class Download implements Transfer {
             return false;
         }
         Path temp = request.tempFile();
-        tempExisted = Files.exists(temp);
-        channel = new RandomAccessFile(temp.toFile(), "rw").getChannel();
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            channel.close();
-            channel = null;
+        // not an OS lock on the temp file itself: on POSIX systems a process loses such a lock whenever it closes
+        // any descriptor of the file, and the temp file's generation attribute is read and written by name
+        tempLock = CheckpointLock.tryAcquire(temp);
+        if (tempLock == null) {
             releaseClaim();
             return false;
         }
+        tempExisted = Files.exists(temp);
+        channel = new RandomAccessFile(temp.toFile(), "rw").getChannel();
+        tempKey = fileKey(temp);
         return true;
     }
 
@@ -448,6 +460,7 @@ public final class Download implements Transfer {
         Part p = new Part(recorded.number(), recorded.start(), length, recorded.completed());
         if (recorded.isDone()) {
             p.recordedCrc = recorded.crc64();
+            p.recordedC32 = recorded.crc32c();
         }
         return p;
     }
@@ -623,6 +636,10 @@ public final class Download implements Transfer {
                         return;
                     }
                 } catch (InterruptedException e) {
+                    return;
+                }
+                if (tempFileGone()) {
+                    fail(new TempFileGoneException(request.tempFile()));
                     return;
                 }
                 saveCheckpointQuietly();
@@ -891,6 +908,10 @@ public final class Download implements Transfer {
                 p.crc = Crc64.update(p.crc, buffer.duplicate());
                 p.crcBytes += got;
             }
+            if (p.c32Bytes == p.done.get()) {
+                p.c32.update(buffer.duplicate());
+                p.c32Bytes += got;
+            }
             write(buffer, p.start + p.done.get());
             fetched.addAndGet(got);
             p.done.addAndGet(got);
@@ -906,6 +927,17 @@ public final class Download implements Transfer {
             }
         } catch (IOException e) {
             throw new LocalWriteException(e);
+        }
+    }
+
+    /** The temp file was removed (with its folder, most often) while the run wrote to it. */
+    private static final class TempFileGoneException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TempFileGoneException(Path temp) {
+            super(Files.isDirectory(temp.getParent())
+                    ? "the temp file " + temp + " was removed during the download"
+                    : "the destination folder " + temp.getParent() + " no longer exists");
         }
     }
 
@@ -997,8 +1029,9 @@ public final class Download implements Transfer {
         for (int i : order) {
             Part p = all[i];
             long length = obj.sizeKnown() ? p.length : DownloadCheckpoint.OPEN_LENGTH;
+            boolean finished = done[i] >= p.length;
             ps.add(new DownloadCheckpoint.Part(number++, p.start, length, done[i],
-                    done[i] >= p.length ? p.crcToRecord() : null));
+                    finished ? p.crcToRecord() : null, finished ? p.c32ToRecord() : null));
         }
         long partSize = all.length == 0 ? request.partSize() : all[0].isOpen() ? 0 : all[0].length;
         return new DownloadCheckpoint(DownloadCheckpoint.FORMAT_VERSION, DownloadCheckpoint.KIND, sourceRecord(),
@@ -1022,6 +1055,11 @@ public final class Download implements Transfer {
             long length = channel.size();
             if (length != obj.size()) {
                 return discardAndFail("the temp file is " + length + " bytes, the object " + obj.size());
+            }
+            List<Part> altered = partsChangedOnDisk();
+            if (!altered.isEmpty() && !refetched) {
+                return fetchAgain(altered, "this part changed on disk since an earlier run fetched it (its CRC-32C "
+                        + "differs from the one recorded); fetching it again");
             }
             Verifier.Outcome outcome;
             if (crcChecked) {
@@ -1108,6 +1146,40 @@ public final class Download implements Transfer {
         return changed;
     }
 
+    /**
+     * The parts an earlier run finished whose bytes on disk no longer have the CRC-32C recorded when they arrived
+     * (the temp file was altered between runs). Parts that arrived in this run are not read back.
+     */
+    private List<Part> partsChangedOnDisk() throws IOException {
+        List<Part> changed = new ArrayList<>();
+        ByteBuffer buf = null;
+        for (Part p : byOffset(parts)) {
+            if (p.recordedC32 == null || p.arrivedC32() != null) {
+                continue;
+            }
+            if (buf == null) {
+                buf = ByteBuffer.allocateDirect(BUFFER_BYTES);
+            }
+            CRC32C c = new CRC32C();
+            long pos = p.start;
+            long end = p.start + p.length;
+            while (pos < end) {
+                buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
+                int n = channel.read(buf, pos);
+                if (n < 0) {
+                    break;
+                }
+                buf.flip();
+                c.update(buf);
+                pos += n;
+            }
+            if (pos < end || c.getValue() != p.recordedC32) {
+                changed.add(p);
+            }
+        }
+        return changed;
+    }
+
     private long crcOnDisk(Part p) throws IOException {
         ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_BYTES);
         long crc = 0;
@@ -1131,11 +1203,15 @@ public final class Download implements Transfer {
      * Then the whole file is checked again.
      */
     private DownloadResult fetchAgain(List<Part> bad) {
+        return fetchAgain(bad, "the file's CRC-64 does not match the object's, and this part changed on disk after it "
+                + "arrived; fetching it again");
+    }
+
+    private DownloadResult fetchAgain(List<Part> bad, String why) {
         refetched = true;
         for (Part p : bad) {
             p.restart();
-            partEvent(Type.PART_FAILED, p, "the file's CRC-64 does not match the object's, and this part changed on "
-                    + "disk after it arrived; fetching it again");
+            partEvent(Type.PART_FAILED, p, why);
         }
         saveCheckpointQuietly();
         state = TransferState.TRANSFERRING;
@@ -1205,7 +1281,7 @@ public final class Download implements Transfer {
 
     /** True when this Download may delete the temp file: it holds the lock, or nobody else works on it. */
     private boolean mayDeleteTemp() {
-        if (lock != null && lock.isValid()) {
+        if (tempLock != null) {
             return true;
         }
         if (!claim()) {
@@ -1220,6 +1296,13 @@ public final class Download implements Transfer {
     }
 
     private DownloadResult finishAfterFailure(Throwable t) {
+        if (t instanceof TempFileGoneException) {
+            // the bytes went with the file: nothing can resume, and nothing is left to keep
+            closeTemp();
+            deleteQuietly(request.tempFile());
+            deleteCheckpoint();
+            return finishFailed(t.getMessage() + "; the download stopped", t, FailureKind.INPUT);
+        }
         if (t instanceof StoreException se && se.isPreconditionFailed()) {
             return discardAndFail("the object changed during the download (its ETag no longer matches); "
                     + "the partial download was discarded, run again to fetch the new version");
@@ -1298,9 +1381,6 @@ public final class Download implements Transfer {
 
     private void closeTemp() {
         try {
-            if (lock != null && lock.isValid()) {
-                lock.release();
-            }
             if (channel != null) {
                 channel.close();
             }
@@ -1381,6 +1461,11 @@ public final class Download implements Transfer {
         volatile long crcBytes;
         /** The CRC-64 an earlier run recorded for this finished part, or null. */
         Long recordedCrc;
+        /** The CRC-32C of the part's first {@code c32Bytes} bytes as they arrived (-1: not known), every object. */
+        final CRC32C c32 = new CRC32C();
+        volatile long c32Bytes;
+        /** The CRC-32C an earlier run recorded for this finished part, or null. */
+        Long recordedC32;
 
         Part(int number, long start, long length, long done) {
             this.number = number;
@@ -1388,6 +1473,7 @@ public final class Download implements Transfer {
             this.length = length;
             this.done = new AtomicLong(done);
             this.crcBytes = done == 0 ? 0 : -1;
+            this.c32Bytes = done == 0 ? 0 : -1;
         }
 
         boolean isDone() {
@@ -1439,9 +1525,23 @@ public final class Download implements Transfer {
         void restart() {
             done.set(0);
             reserved = 0;
+            c32.reset();
+            c32Bytes = 0;
+            recordedC32 = null;
             crc = 0;
             crcBytes = 0;
             recordedCrc = null;
+        }
+
+        /** The CRC-32C of the whole part as it arrived in this run, or null. */
+        Long arrivedC32() {
+            return c32Bytes == length ? c32.getValue() : null;
+        }
+
+        /** What the checkpoint records as the finished part's CRC-32C: as it arrived, now or in an earlier run. */
+        Long c32ToRecord() {
+            Long arrived = arrivedC32();
+            return arrived != null ? arrived : recordedC32;
         }
 
         /** What the checkpoint records for the finished part: its CRC as it arrived, now or in an earlier run. */

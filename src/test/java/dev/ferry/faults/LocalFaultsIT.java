@@ -19,7 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -144,9 +143,6 @@ class LocalFaultsIT {
      * the object into a file no folder holds any more.
      */
     @Test
-    @Disabled("Download.java fetches the whole rest of the object into the deleted temp file and fails only at the "
-            + "rename, with \"cannot rename <temp> to <dest>: <temp>\" (TRANSIENT); the checkpointer should check "
-            + "that the temp file is still where it was (same file key) and fail at once, naming the missing folder")
     void aDestinationFolderRemovedMidDownloadStopsTheDownloadPromptly() throws Exception {
         byte[] content = TestData.bytes(24 * MIB + 7, 2);
         s3.put(bucket, "big.bin", content);
@@ -240,9 +236,6 @@ class LocalFaultsIT {
      * MD5 of the bytes, so only a checksum Ferry keeps per part can tell the altered bytes from the object's.
      */
     @Test
-    @Disabled("Download.java records part checksums only for objects with a CRC-64 (TOS); an S3 object uploaded in "
-            + "parts and carrying no x-amz-checksum has nothing to verify against, so the altered temp file is "
-            + "renamed into place as if it were the object")
     void aTempFileAlteredBetweenRunsOfAnObjectUploadedInPartsNeverBecomesAWrongFile() throws Exception {
         byte[] content = TestData.bytes(24 * MIB + 123, 12);
         putInParts("parts.bin", content);
@@ -284,8 +277,6 @@ class LocalFaultsIT {
 
     /** The same alteration costs only the part it hit (the promise: a per-part checksum finds it). */
     @Test
-    @Disabled("Download.java records a per-part checksum only for objects with a CRC-64 (TOS); for S3 objects an "
-            + "altered part is caught only by the whole file's MD5, and then all partial data is discarded")
     void aTempFileAlteredBetweenRunsCostsOnlyThePartItHit() throws Exception {
         byte[] content = TestData.bytes(24 * MIB + 123, 5);
         s3.put(bucket, "alt.bin", content);
@@ -394,10 +385,6 @@ class LocalFaultsIT {
      * name to read and write its user attribute right after the lock is taken.
      */
     @Test
-    @Disabled("Download.java: the temp-file lock (FileChannel.tryLock, a POSIX fcntl lock on Linux) is released "
-            + "when TempGeneration.mark/read open and close the temp file for its user attribute, so a second "
-            + "process resumes the same download instead of refusing; lock a file nothing else opens instead "
-            + "(e.g. CheckpointLock on <temp>)")
     void aSecondFerryOnARunningDownloadRefusesAndTheFirstFinishesExactly() throws Exception {
         byte[] content = TestData.bytes(20 * MIB + 5, 8);
         s3.put(bucket, "two.bin", content);

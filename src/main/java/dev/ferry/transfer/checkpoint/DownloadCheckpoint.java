@@ -38,12 +38,19 @@ public record DownloadCheckpoint(int formatVersion, String kind, SourceRecord so
     /**
      * A part: {@code length} bytes from {@code start}, of which the first {@code completed} are on disk.
      * {@code crc64} is the CRC-64/XZ of the finished part as it arrived (objects with a CRC-64 only), so a
-     * mismatch of the whole file can be traced to the parts that changed on disk; null when not recorded.
+     * mismatch of the whole file can be traced to the parts that changed on disk; {@code crc32c} the CRC-32C of
+     * the finished part as it arrived (every object), so a part changed on disk between runs is found and fetched
+     * again; null when not recorded.
      */
     public record Part(int number, long start, long length, long completed,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) Long crc64) {
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Long crc64,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Long crc32c) {
         public Part(int number, long start, long length, long completed) {
-            this(number, start, length, completed, null);
+            this(number, start, length, completed, null, null);
+        }
+
+        public Part(int number, long start, long length, long completed, Long crc64) {
+            this(number, start, length, completed, crc64, null);
         }
 
         @JsonIgnore
