@@ -31,6 +31,7 @@ import dev.ferry.testing.FakeS3;
 import dev.ferry.testing.FaultProxy;
 import dev.ferry.testing.S3ProxyServer;
 import dev.ferry.testing.TestData;
+import dev.ferry.testing.WebServer;
 import dev.ferry.transfer.TransferState;
 import dev.ferry.transfer.queue.LogEntry;
 import dev.ferry.transfer.queue.TransferService;
@@ -169,6 +170,47 @@ class SecretsScanIT {
     }
 
     /** The app's queue: queue.json, checkpoints and each transfer's event log, with a token that expires. */
+    /**
+     * A presigned link on the command line: a JSON run, a run killed mid-way, `ferry status`, the link expired
+     * (403) and a fresh link finishing the killed download. Neither link's signature may appear anywhere.
+     */
+    @Test
+    @Order(2)
+    void aPresignedLinkOnTheCommandLine() throws Exception {
+        byte[] content = TestData.bytes(12 * MIB + 5, 44);
+        String first = java.util.HexFormat.of().formatHex(TestData.bytes(32, 45));
+        String fresh = java.util.HexFormat.of().formatHex(TestData.bytes(32, 46));
+        FaultArtifacts.secret("a presigned link's signature", first);
+        FaultArtifacts.secret("a fresh presigned link's signature", fresh);
+        Path out = Files.createDirectories(DIR.resolve("cli-link"));
+        Path www = Files.createDirectories(out.resolve("www"));
+        Files.write(www.resolve("obj.bin"), content);
+        CliRunner cli = new CliRunner(Files.createDirectories(out.resolve("home")));
+        List<CliRunner.Result> results = new ArrayList<>();
+        try (WebServer web = WebServer.serve(www)) {
+            String link = web.url("obj.bin?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=60&token=" + first
+                    + "&X-Amz-Signature=" + first);
+            String freshLink = web.url("obj.bin?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=60&token=" + fresh
+                    + "&X-Amz-Signature=" + fresh);
+            Path dest = out.resolve("obj.bin");
+            web.requireToken(first);
+            results.add(cli.run("download", link, out.resolve("json.bin").toString(), "--json"));
+            CliRunner.Running killed = cli.start("download", link, dest.toString(), "--limit", "4MiB/s", "--json");
+            CliOutput.awaitCheckpointBeyond(cli, killed, MIB);
+            killed.kill9();
+            results.add(cli.run("status"));
+            web.requireToken(fresh);
+            results.add(cli.run("download", link, dest.toString()));
+            results.add(cli.run("download", freshLink, dest.toString(), "--json"));
+        }
+
+        assertThat(results).extracting(CliRunner.Result::exitCode).containsExactly(0, 0, 2, 0);
+        assertThat(results.get(2).stderr()).contains("expired").contains("fresh link");
+        assertThat(TestData.sha256(out.resolve("obj.bin"))).isEqualTo(TestData.sha256(content));
+        FaultArtifacts.dropLargeFiles(out);
+        FaultArtifacts.assertNoSecrets(out, 2 * results.size());
+    }
+
     @Test
     @Order(3)
     void theQueueAndItsEventLog() throws Exception {
