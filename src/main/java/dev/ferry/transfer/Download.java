@@ -1152,28 +1152,18 @@ public final class Download implements Transfer {
      */
     private List<Part> partsChangedOnDisk() throws IOException {
         List<Part> changed = new ArrayList<>();
-        ByteBuffer buf = null;
         for (Part p : byOffset(parts)) {
             if (p.recordedC32 == null || p.arrivedC32() != null) {
                 continue;
             }
-            if (buf == null) {
-                buf = ByteBuffer.allocateDirect(BUFFER_BYTES);
-            }
             CRC32C c = new CRC32C();
-            long pos = p.start;
-            long end = p.start + p.length;
-            while (pos < end) {
-                buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
-                int n = channel.read(buf, pos);
-                if (n < 0) {
-                    break;
-                }
-                buf.flip();
-                c.update(buf);
-                pos += n;
+            try {
+                readBack(p, c::update);
+            } catch (EOFException cutShort) {
+                changed.add(p);
+                continue;
             }
-            if (pos < end || c.getValue() != p.recordedC32) {
+            if (c.getValue() != p.recordedC32) {
                 changed.add(p);
             }
         }
@@ -1181,8 +1171,14 @@ public final class Download implements Transfer {
     }
 
     private long crcOnDisk(Part p) throws IOException {
+        long[] crc = {0};
+        readBack(p, buf -> crc[0] = Crc64.update(crc[0], buf));
+        return crc[0];
+    }
+
+    /** Reads a part's bytes back from the temp file, handing them on a buffer at a time. */
+    private void readBack(Part p, java.util.function.Consumer<ByteBuffer> sink) throws IOException {
         ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_BYTES);
-        long crc = 0;
         long pos = p.start;
         long end = p.start + p.length;
         while (pos < end) {
@@ -1192,10 +1188,9 @@ public final class Download implements Transfer {
                 throw new EOFException("the temp file ends inside part " + p.number);
             }
             buf.flip();
-            crc = Crc64.update(crc, buf);
+            sink.accept(buf);
             pos += n;
         }
-        return crc;
     }
 
     /**
