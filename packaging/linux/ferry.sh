@@ -12,4 +12,17 @@ while IFS= read -r line; do
         app.mainclass=*) main=${line#app.mainclass=} ;;
     esac
 done < "$app/ferry.cfg"
+# A command-line run (arguments that are not all links) lasts seconds: it spends less CPU and ends sooner with the
+# quick first-tier compiler alone (a 1 GiB download: 1.38 s instead of 1.6; 1,000 small objects: 2.5 s instead of
+# 4.2). The window, which runs for hours, keeps the optimising compiler.
+cli=false
+for arg in "$@"; do
+    case $arg in
+        s3://*|tos://*|http://*|https://*) ;;
+        *) cli=true; break ;;
+    esac
+done
+if $cli; then
+    options+=("-XX:TieredStopAtLevel=1")
+fi
 exec "$here/runtime/bin/java" "${options[@]//\$APPDIR/$app}" -cp "${classpath//\$APPDIR/$app}" "$main" "$@"
