@@ -57,11 +57,6 @@ public final class Link {
         return url;
     }
 
-    /** Whether both links name the same file and differ at most in their query (a fresh presigned link). */
-    public boolean samePathAs(Link other) {
-        return origin().equals(other.origin()) && url.encodedPath().equals(other.url.encodedPath());
-    }
-
     /** {@code scheme://host[:port]}: where the link points, without user info. */
     public String origin() {
         return origin(url);

@@ -20,6 +20,7 @@ import dev.ferry.storage.ObjectRef;
 import dev.ferry.storage.ObjectStore;
 import dev.ferry.storage.RangeBody;
 import dev.ferry.storage.StoreException;
+import dev.ferry.storage.http.Exchange.Sent;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -232,38 +233,27 @@ public final class LinkStore implements ObjectStore {
 
     // ------------------------------------------------------------------ requests
 
-    private record Sent(Call call, Response response) {
-    }
-
     /**
      * Sends a request, following redirects and retrying transient failures with back-off. Returns a 2xx answer
      * (or, when {@code probe}, a 416 too); the caller closes it.
      */
     private Sent send(String method, Map<String, String> headers, CancelSignal cancel, boolean probe)
             throws StoreException, InterruptedIOException {
-        for (int attempt = 1; ; attempt++) {
-            cancel.throwIfCancelled();
-            StoreException failure;
-            long retryAfter = -1;
+        return Exchange.retrying(retry, cancel, () -> {
+            Sent sent;
             try {
-                Sent sent = follow(method, headers, cancel);
-                Response r = sent.response();
-                if (r.isSuccessful() || probe && r.code() == 416) {
-                    return sent;
-                }
-                try (r) {
-                    failure = errorOf(r);
-                    retryAfter = HttpAnswers.retryAfterMillis(r.header("Retry-After"));
-                }
-            } catch (StoreException e) {
-                failure = e;
+                sent = follow(method, headers, cancel);
+            } catch (StoreException noAnswer) {
+                return Exchange.Attempt.failed(noAnswer);
             }
-            cancel.throwIfCancelled();
-            if (!failure.isRetryable() || attempt >= retry.maxAttempts()) {
-                throw failure;
+            Response r = sent.response();
+            if (r.isSuccessful() || probe && r.code() == 416) {
+                return Exchange.Attempt.sent(sent);
             }
-            cancel.sleep(retry.delayMillis(attempt, retryAfter));
-        }
+            try (r) {
+                return Exchange.Attempt.failed(errorOf(r), HttpAnswers.retryAfterMillis(r.header("Retry-After")));
+            }
+        });
     }
 
     /** One attempt: the request to the link, then to each redirect target in turn. */
@@ -288,7 +278,7 @@ public final class LinkStore implements ObjectStore {
                 throw failure(method, e);
             }
             if (!r.isRedirect()) {
-                return new Sent(call, r);
+                return new Sent(call, r, null);
             }
             String location = r.header("Location");
             r.close();

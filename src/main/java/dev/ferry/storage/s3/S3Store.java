@@ -24,9 +24,10 @@ import dev.ferry.storage.ObjectRef;
 import dev.ferry.storage.RangeBody;
 import dev.ferry.storage.StoreException;
 import dev.ferry.storage.http.OkRangeBody;
+import dev.ferry.storage.http.Exchange;
+import dev.ferry.storage.http.Exchange.Sent;
 import dev.ferry.storage.http.HttpAnswers;
 import dev.ferry.storage.http.RetryPolicy;
-import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -378,60 +379,16 @@ public final class S3Store implements CopyStore {
         return sendCall(op, method, bucket, key, query, headers, body, true, cancel).document();
     }
 
-    /** A successful attempt; {@code document} is the body already read (and the response closed) when asked for. */
-    private record Sent(Call call, Response response, byte[] document) {
-    }
-
-    /** What one attempt came to: a {@link Sent}, or a failure with the server's Retry-After (-1 if none). */
-    private record Attempt(Sent sent, StoreException failure, long retryAfter) {
-        static Attempt failed(StoreException failure) {
-            return new Attempt(null, failure, -1);
-        }
-    }
+    /** How S3 fails: an XML error document, in an error answer or (for copies and Complete) in a 200. */
+    private static final Exchange.Errors ERRORS = new Exchange.Errors(S3Store::serverError, S3Store::embeddedError);
 
     private Sent sendCall(String op, String method, String bucket, String key, Map<String, String> query,
                           Map<String, String> headers, RequestBody body, boolean document, CancelSignal cancel)
             throws StoreException, InterruptedIOException {
         HttpAnswers.refuseDotSegments(op, key);
-        for (int attempt = 1; ; attempt++) {
-            cancel.throwIfCancelled();
-            Call call = http.newCall(request(op, method, bucket, key, query, headers, body));
-            Attempt outcome;
-            // registered until the document is read too: a slow CompleteMultipartUpload stays cancellable
-            try (CancelSignal.Registration ignored = cancel.register(call::cancel)) {
-                outcome = attempt(op, call, document);
-            }
-            if (outcome.sent() != null) {
-                return outcome.sent();
-            }
-            cancel.throwIfCancelled();
-            if (!outcome.failure().isRetryable() || attempt >= retry.maxAttempts()) {
-                throw outcome.failure();
-            }
-            cancel.sleep(retry.delayMillis(attempt, outcome.retryAfter()));
-        }
-    }
-
-    private static Attempt attempt(String op, Call call, boolean document) {
-        Response response;
-        try {
-            response = call.execute();
-        } catch (IOException e) {
-            return Attempt.failed(HttpAnswers.classify(op, e));
-        }
-        if (response.isSuccessful() && !document) {
-            return new Attempt(new Sent(call, response, null), null, -1);
-        }
-        try (response) {
-            if (!response.isSuccessful()) {
-                return new Attempt(null, serverError(op, response), HttpAnswers.retryAfterMillis(response.header("Retry-After")));
-            }
-            byte[] body = HttpAnswers.readBounded(response.body(), MAX_DOCUMENT_BYTES, op);
-            StoreException embedded = embeddedError(op, response, body);
-            return embedded != null ? Attempt.failed(embedded) : new Attempt(new Sent(call, response, body), null, -1);
-        } catch (StoreException unreadable) {
-            return Attempt.failed(unreadable);
-        }
+        return Exchange.retrying(retry, cancel, () -> Exchange.execute(op,
+                http.newCall(request(op, method, bucket, key, query, headers, body)), document, MAX_DOCUMENT_BYTES,
+                ERRORS, cancel));
     }
 
     /** Builds one attempt's request; a header OkHttp cannot send (say, a non-ASCII value) is a final failure. */

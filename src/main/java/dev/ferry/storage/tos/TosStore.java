@@ -26,6 +26,7 @@ import dev.ferry.storage.ObjectInfo;
 import dev.ferry.storage.ObjectRef;
 import dev.ferry.storage.RangeBody;
 import dev.ferry.storage.StoreException;
+import dev.ferry.storage.http.Exchange;
 import dev.ferry.storage.http.HttpAnswers;
 import dev.ferry.storage.http.OkRangeBody;
 import dev.ferry.storage.http.RetryPolicy;
@@ -139,7 +140,7 @@ public final class TosStore implements CopyStore, ServerThrottling {
             headers.put("If-Match", Etags.quoted(ifMatch));
         }
         addTrafficLimit(headers);
-        TosTransport.Sent sent = transport.send("GetObject", "GET", ref.bucket(), ref.key(), versionQuery(ref),
+        Exchange.Sent sent = transport.send("GetObject", "GET", ref.bucket(), ref.key(), versionQuery(ref),
                 headers, null, false, cancel);
         Response r = sent.response();
         try {
@@ -280,7 +281,7 @@ public final class TosStore implements CopyStore, ServerThrottling {
         // the body is signed too: its hash goes in a signed x-tos header
         Map<String, String> headers = Map.of("Content-Type", JSON.toString(),
                 TosSigner.CONTENT_SHA256_HEADER, TosSigner.sha256Hex(json));
-        TosTransport.Sent sent = transport.send("CompleteMultipartUpload", "POST", dest.bucket(), dest.key(),
+        Exchange.Sent sent = transport.send("CompleteMultipartUpload", "POST", dest.bucket(), dest.key(),
                 Map.of("uploadId", uploadId), headers, RequestBody.create(json, JSON), true, cancel);
         String etag = parsed("CompleteMultipartUpload", () -> TosJson.parseEtag(sent.document()));
         String crc = sent.response().header(Crc64.HEADER);

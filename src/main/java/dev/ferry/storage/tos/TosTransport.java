@@ -1,6 +1,5 @@
 package dev.ferry.storage.tos;
 
-import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.util.Locale;
@@ -10,9 +9,10 @@ import java.util.Set;
 
 import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.StoreException;
+import dev.ferry.storage.http.Exchange;
+import dev.ferry.storage.http.Exchange.Sent;
 import dev.ferry.storage.http.HttpAnswers;
 import dev.ferry.storage.http.RetryPolicy;
-import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -60,17 +60,6 @@ final class TosTransport {
         return signer;
     }
 
-    /** A successful attempt; {@code document} is the body already read (and the response closed) when asked for. */
-    record Sent(Call call, Response response, byte[] document) {
-    }
-
-    /** What one attempt came to: a {@link Sent}, or a failure with the server's Retry-After (-1 if none). */
-    private record Attempt(Sent sent, StoreException failure, long retryAfter) {
-        static Attempt failed(StoreException failure) {
-            return new Attempt(null, failure, -1);
-        }
-    }
-
     /**
      * Sends a request, retrying transient failures with back-off; each attempt is signed afresh. Returns a
      * 2xx answer, with its body read into {@link Sent#document()} (and closed) when {@code document} is set,
@@ -83,49 +72,18 @@ final class TosTransport {
               Map<String, String> headers, RequestBody body, boolean document, CancelSignal cancel)
             throws StoreException, InterruptedIOException {
         HttpAnswers.refuseDotSegments(op, key);
-        for (int attempt = 1; ; attempt++) {
-            cancel.throwIfCancelled();
-            Call call = http.newCall(request(op, method, bucket, key, query, headers, body));
-            Attempt outcome;
-            // registered until the document is read too: a slow CompleteMultipartUpload stays cancellable
-            try (CancelSignal.Registration ignored = cancel.register(call::cancel)) {
-                outcome = attempt(op, call, document);
-            }
-            if (outcome.sent() != null) {
-                return outcome.sent();
-            }
-            cancel.throwIfCancelled();
-            if (!outcome.failure().isRetryable() || attempt >= retry.maxAttempts()) {
-                throw outcome.failure();
-            }
-            cancel.sleep(retry.delayMillis(attempt, outcome.retryAfter()));
-        }
+        return Exchange.retrying(retry, cancel, () -> Exchange.execute(op,
+                http.newCall(request(op, method, bucket, key, query, headers, body)), document, MAX_DOCUMENT_BYTES,
+                ERRORS, cancel));
     }
 
-    private static Attempt attempt(String op, Call call, boolean document) {
-        Response response;
-        try {
-            response = call.execute();
-        } catch (IOException e) {
-            return Attempt.failed(HttpAnswers.classify(op, e));
-        }
-        if (response.isSuccessful() && !document) {
-            return new Attempt(new Sent(call, response, null), null, -1);
-        }
-        try (response) {
-            if (!response.isSuccessful()) {
-                return new Attempt(null, serverError(op, response), HttpAnswers.retryAfterMillis(response.header("Retry-After")));
-            }
-            byte[] body = HttpAnswers.readBounded(response.body(), MAX_DOCUMENT_BYTES, op);
-            TosJson.Error embedded = TosJson.parseEmbeddedError(body);
-            if (embedded != null) {
-                return Attempt.failed(errorOf(op, EMBEDDED_ERROR_STATUS.getOrDefault(embedded.code(), 500), embedded,
-                        response));
-            }
-            return new Attempt(new Sent(call, response, body), null, -1);
-        } catch (StoreException unreadable) {
-            return Attempt.failed(unreadable);
-        }
+    /** How TOS fails: a JSON error document, in an error answer or (for copies and Complete) in a 200. */
+    private static final Exchange.Errors ERRORS = new Exchange.Errors(TosTransport::serverError,
+            TosTransport::embeddedError);
+
+    private static StoreException embeddedError(String op, Response r, byte[] document) {
+        TosJson.Error e = TosJson.parseEmbeddedError(document);
+        return e == null ? null : errorOf(op, EMBEDDED_ERROR_STATUS.getOrDefault(e.code(), 500), e, r);
     }
 
     // ---------------------------------------------------------------- building and signing
