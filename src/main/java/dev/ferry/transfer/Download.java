@@ -310,6 +310,11 @@ public final class Download implements Transfer {
             return finishFailed(noSpace, null, FailureKind.DISK_FULL);
         }
 
+        return transferThenFinish();
+    }
+
+    /** Fetches what is pending, then ends the run: stopped, failed, or completed and verified. */
+    private DownloadResult transferThenFinish() {
         state = TransferState.TRANSFERRING;
         transferParts();
         if (stop.kind() != StopRequest.Kind.NONE && failure.get() == null) {
@@ -1209,16 +1214,7 @@ public final class Download implements Transfer {
             partEvent(Type.PART_FAILED, p, why);
         }
         saveCheckpointQuietly();
-        state = TransferState.TRANSFERRING;
-        transferParts();
-        if (stop.kind() != StopRequest.Kind.NONE && failure.get() == null) {
-            return finishStopped();
-        }
-        Throwable failed = failure.get();
-        if (failed != null) {
-            return finishAfterFailure(failed);
-        }
-        return complete();
+        return transferThenFinish();
     }
 
     private void saveFinalCheckpoint() {

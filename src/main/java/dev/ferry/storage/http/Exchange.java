@@ -2,10 +2,12 @@ package dev.ferry.storage.http;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.function.Supplier;
 
 import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.StoreException;
 import okhttp3.Call;
+import okhttp3.Request;
 import okhttp3.Response;
 
 /**
@@ -59,6 +61,15 @@ public final class Exchange {
     @FunctionalInterface
     public interface EmbeddedError {
         StoreException of(String op, Response r, byte[] document);
+    }
+
+    /** Builds one attempt's request; a request OkHttp cannot send (say, a non-ASCII header) is a final failure. */
+    public static Request build(String op, Supplier<Request> builder) throws StoreException {
+        try {
+            return builder.get();
+        } catch (IllegalArgumentException e) {
+            throw StoreException.client(op, "the request cannot be sent: " + e.getMessage(), e, false);
+        }
     }
 
     /** Runs attempts until one is sent, a failure is final, the retries are spent, or the signal is cancelled. */

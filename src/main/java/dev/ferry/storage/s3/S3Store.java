@@ -387,18 +387,8 @@ public final class S3Store implements CopyStore {
             throws StoreException, InterruptedIOException {
         HttpAnswers.refuseDotSegments(op, key);
         return Exchange.retrying(retry, cancel, () -> Exchange.execute(op,
-                http.newCall(request(op, method, bucket, key, query, headers, body)), document, MAX_DOCUMENT_BYTES,
-                ERRORS, cancel));
-    }
-
-    /** Builds one attempt's request; a header OkHttp cannot send (say, a non-ASCII value) is a final failure. */
-    private Request request(String op, String method, String bucket, String key, Map<String, String> query,
-                            Map<String, String> headers, RequestBody body) throws StoreException {
-        try {
-            return buildRequest(method, bucket, key, query, headers, body);
-        } catch (IllegalArgumentException e) {
-            throw StoreException.client(op, "the request cannot be sent: " + e.getMessage(), e, false);
-        }
+                http.newCall(Exchange.build(op, () -> buildRequest(method, bucket, key, query, headers, body))),
+                document, MAX_DOCUMENT_BYTES, ERRORS, cancel));
     }
 
     /** {@code bucket} is null for a request to the endpoint itself (ListBuckets). */

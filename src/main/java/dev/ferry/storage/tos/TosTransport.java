@@ -73,8 +73,8 @@ final class TosTransport {
             throws StoreException, InterruptedIOException {
         HttpAnswers.refuseDotSegments(op, key);
         return Exchange.retrying(retry, cancel, () -> Exchange.execute(op,
-                http.newCall(request(op, method, bucket, key, query, headers, body)), document, MAX_DOCUMENT_BYTES,
-                ERRORS, cancel));
+                http.newCall(Exchange.build(op, () -> buildRequest(method, bucket, key, query, headers, body))),
+                document, MAX_DOCUMENT_BYTES, ERRORS, cancel));
     }
 
     /** How TOS fails: a JSON error document, in an error answer or (for copies and Complete) in a 200. */
@@ -87,16 +87,6 @@ final class TosTransport {
     }
 
     // ---------------------------------------------------------------- building and signing
-
-    /** Builds one attempt's request; a header OkHttp cannot send (say, a non-ASCII value) is a final failure. */
-    private Request request(String op, String method, String bucket, String key, Map<String, String> query,
-                            Map<String, String> headers, RequestBody body) throws StoreException {
-        try {
-            return buildRequest(method, bucket, key, query, headers, body);
-        } catch (IllegalArgumentException e) {
-            throw StoreException.client(op, "the request cannot be sent: " + e.getMessage(), e, false);
-        }
-    }
 
     private Request buildRequest(String method, String bucket, String key, Map<String, String> query,
                                  Map<String, String> headers, RequestBody body) {
