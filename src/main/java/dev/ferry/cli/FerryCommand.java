@@ -9,7 +9,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = FerryCommand.Version.class,
-        description = "Ferry: parallel, resumable transfers for Amazon S3, S3-compatible storage and Volcengine TOS.",
+        description = "Ferry: parallel, resumable transfers for Amazon S3, S3-compatible storage, Volcengine TOS "
+                + "and plain HTTP(S) links.",
         footer = {"", "Credentials for s3://: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, or a "
                 + "profile in ~/.aws/credentials (--profile, AWS_PROFILE).",
                 "Credentials for tos://: TOS_ACCESS_KEY, TOS_SECRET_KEY and TOS_SECURITY_TOKEN; the endpoint from "

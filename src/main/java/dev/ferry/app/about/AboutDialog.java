@@ -46,7 +46,8 @@ public final class AboutDialog {
         name.setStyle("-fx-font-size: 1.8em; -fx-font-weight: bold;");
         Label version = new Label("Version " + info.version());
         version.setId("about-version");
-        Label what = new Label("Parallel, resumable transfers for Amazon S3, S3-compatible storage and Volcengine TOS.");
+        Label what = new Label("Parallel, resumable transfers for Amazon S3, S3-compatible storage, Volcengine TOS "
+                + "and plain HTTP(S) links.");
         what.setWrapText(true);
         Label licence = new Label("Licensed under the " + AboutInfo.LICENCE_NAME
                 + ". The libraries it bundles keep their own licences, listed below.");
