@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.ListPage;
+import dev.ferry.storage.ObjectInfo;
 import dev.ferry.storage.ObjectStore;
 import dev.ferry.storage.ObjectRef;
 import dev.ferry.storage.ObjectSummary;
@@ -300,6 +301,11 @@ public final class DownloadCommand implements Callable<Integer> {
         }
         DownloadRequest request = DownloadRequest.of(ref, target).withPartSize(part).withConnections(connections)
                 .withCheckpoint(cp).withOverwrite(overwrite);
+        if (o.size() <= part) {
+            // an object of one part is fetched in one GET, conditional on the listed ETag: a HEAD first would
+            // double the requests of a folder of small files
+            request = request.withKnownInfo(ObjectInfo.listed(ref, o));
+        }
         TransferPrinter printer = new TransferPrinter(TransferPrinter.modeFor(json, true), label, System.out,
                 System.err);
         Download d = new Download(remote, request, global, printer);

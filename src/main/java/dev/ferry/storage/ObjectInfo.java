@@ -40,6 +40,16 @@ public record ObjectInfo(ObjectRef ref, long size, String etag, String lastModif
         this(ref, size, etag, lastModified, versionId, contentType, checksums, etagIsMd5, metadata, true);
     }
 
+    /**
+     * What a listing says of an object, as a HEAD would: size, ETag and time (ISO-8601). Whether the ETag is the
+     * content's MD5 a listing cannot tell (under KMS or a customer key it is not): it is taken as one when it looks
+     * like one, and a download whose file does not match it asks a HEAD before calling the file bad.
+     */
+    public static ObjectInfo listed(ObjectRef ref, ObjectSummary o) {
+        return new ObjectInfo(ref, o.size(), o.etag(), o.lastModified() == null ? null : o.lastModified().toString(),
+                null, null, Map.of(), Etags.looksLikeMd5(o.etag()), Map.of());
+    }
+
     public boolean sizeKnown() {
         return size != UNKNOWN_SIZE;
     }

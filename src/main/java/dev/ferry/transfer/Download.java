@@ -59,7 +59,6 @@ import dev.ferry.transfer.limit.RateLimiter;
  * request.
  */
 public final class Download implements Transfer {
-    private static final int BUFFER_BYTES = 256 << 10;
     static final long CHECKPOINT_INTERVAL_MILLIS = 400;
     /** The least a part in flight keeps, and the least another connection takes from it, when it is split. */
     static final long MIN_SPLIT_BYTES = 1 << 20;
@@ -369,18 +368,25 @@ public final class Download implements Transfer {
      * Fails early when the bytes still to write cannot fit. The temp file is sparse, so what is not yet
      * written takes no space; a file system that cannot tell reports plenty and the check passes.
      */
+    /** Below this the free-space check is left to the writes: a folder of small files would pay for it per file. */
+    private static final long SPACE_CHECK_FROM_BYTES = 1 << 20;
+
     private String checkFreeSpace() {
         if (!info.sizeKnown()) {
             return null;
         }
         long needed = Arrays.stream(parts).mapToLong(p -> p.length - p.done.get()).sum();
+        if (needed < SPACE_CHECK_FROM_BYTES) {
+            return null; // the write itself reports a full disk
+        }
         try {
-            long usable = Files.getFileStore(request.tempFile()).getUsableSpace();
+            // statvfs of the file (created by now); a FileStore would parse the mount table on every call
+            long usable = request.tempFile().toFile().getUsableSpace();
             if (needed > usable) {
                 return "no space left on device: " + needed + " bytes still to write, " + usable + " free for "
                         + request.tempFile();
             }
-        } catch (IOException | RuntimeException unknown) {
+        } catch (RuntimeException unknown) {
             // the write itself reports a full disk
         }
         return null;
@@ -598,13 +604,43 @@ public final class Download implements Transfer {
         if (!Objects.equals(Etags.bare(saved.etag()), Etags.bare(now.etag()))) {
             return "ETag " + saved.etag() + " is now " + now.etag();
         }
-        if (!Objects.equals(saved.lastModified(), now.lastModified())) {
+        if (!sameTime(saved.lastModified(), now.lastModified())) {
             return "Last-Modified " + saved.lastModified() + " is now " + now.lastModified();
         }
         if (!Objects.equals(saved.versionId(), now.versionId())) {
             return "version " + saved.versionId() + " is now " + now.versionId();
         }
         return null;
+    }
+
+    /**
+     * Whether two Last-Modified values name the same second. A HEAD answers with an HTTP date and a listing with an
+     * ISO-8601 instant (to the millisecond), so a checkpoint written by a run that knew the object from a listing
+     * still matches a HEAD of the same object. Values that are not dates compare as text.
+     */
+    static boolean sameTime(String a, String b) {
+        if (Objects.equals(a, b)) {
+            return true;
+        }
+        Instant x = parseTime(a);
+        Instant y = parseTime(b);
+        return x != null && y != null && x.getEpochSecond() == y.getEpochSecond();
+    }
+
+    private static Instant parseTime(String v) {
+        if (v == null) {
+            return null;
+        }
+        try {
+            return java.time.ZonedDateTime.parse(v.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant();
+        } catch (java.time.format.DateTimeParseException notHttpDate) {
+            try {
+                return Instant.parse(v.trim());
+            } catch (java.time.format.DateTimeParseException notIso) {
+                return null;
+            }
+        }
     }
 
     // ------------------------------------------------------------------ transfer
@@ -619,12 +655,12 @@ public final class Download implements Transfer {
         PartScheduler scheduler = new PartScheduler(ps.length, i -> ps[i].isDone(), i -> ps[i].done.get() > 0,
                 workers, info.parallelReads() ? this::split : null);
         CountDownLatch stopCheckpointer = new CountDownLatch(1);
-        Thread checkpointer = startCheckpointer(stopCheckpointer);
+        CountDownLatch checkpointerEnded = startCheckpointer(stopCheckpointer);
         try (CancelSignal.Registration wake = cancel.register(scheduler::wake)) {
             Workers.runAll(workers, "ferry-dl-" + name, () -> work(scheduler), this::fail);
         }
         stopCheckpointer.countDown();
-        Uninterruptibly.join(checkpointer);
+        Uninterruptibly.await(checkpointerEnded);
     }
 
     /**
@@ -633,30 +669,41 @@ public final class Download implements Transfer {
      * keep pace with the network instead of piling up for the force before the final rename. Never
      * interrupted: an interrupt during {@code force()} would close the shared temp-file channel.
      */
-    private Thread startCheckpointer(CountDownLatch stop) {
-        Thread t = new Thread(() -> {
-            while (true) {
-                try {
-                    if (stop.await(CHECKPOINT_INTERVAL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+    private CountDownLatch startCheckpointer(CountDownLatch stop) {
+        CountDownLatch ended = new CountDownLatch(1);
+        Runnable loop = () -> {
+            try {
+                while (!stop.await(CHECKPOINT_INTERVAL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    if (tempFileGone()) {
+                        fail(new TempFileGoneException(request.tempFile()));
                         return;
                     }
-                } catch (InterruptedException e) {
-                    return;
+                    saveCheckpointQuietly();
                 }
-                if (tempFileGone()) {
-                    fail(new TempFileGoneException(request.tempFile()));
-                    return;
-                }
-                saveCheckpointQuietly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                ended.countDown();
             }
-        }, "ferry-checkpoint-" + name);
-        t.setDaemon(true);
-        t.start();
-        return t;
+        };
+        try {
+            TransferThreads.start("ferry-checkpoint-" + name, loop);
+        } catch (OutOfMemoryError | java.util.concurrent.RejectedExecutionException noThread) {
+            ended.countDown(); // the run goes on; its checkpoint is saved when it ends
+        }
+        return ended;
     }
 
     private void work(PartScheduler scheduler) {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+        ByteBuffer buffer = Buffers.take();
+        try {
+            workWith(scheduler, buffer);
+        } finally {
+            Buffers.give(buffer);
+        }
+    }
+
+    private void workWith(PartScheduler scheduler, ByteBuffer buffer) {
         while (true) {
             PartScheduler.Run run;
             try {
@@ -799,7 +846,7 @@ public final class Download implements Transfer {
                 if (remaining <= 0) {
                     return;
                 }
-                want = (int) Math.min(remaining, limiter.quantum(BUFFER_BYTES));
+                want = (int) Math.min(remaining, limiter.quantum(Buffers.BYTES));
                 p.reserved = p.done.get() + want;
             }
             limiter.acquire(want, cancel);
@@ -869,7 +916,7 @@ public final class Download implements Transfer {
      */
     private void copyToEnd(Part p, ReadableByteChannel in, ByteBuffer buffer) throws IOException {
         while (true) {
-            int want = (int) limiter.quantum(BUFFER_BYTES);
+            int want = (int) limiter.quantum(Buffers.BYTES);
             limiter.acquire(want, cancel);
             buffer.clear().limit(want);
             int n;
@@ -1078,6 +1125,9 @@ public final class Download implements Transfer {
                 }
             } else {
                 outcome = Verifier.verify(obj, channel);
+                if (!outcome.ok() && obj == request.knownInfo()) {
+                    outcome = verifyAgainstHead(obj, outcome);
+                }
             }
             if (!outcome.ok()) {
                 return discardAndFail("the downloaded data does not match the object's " + outcome.what()
@@ -1112,6 +1162,26 @@ public final class Download implements Transfer {
         state = TransferState.COMPLETED;
         return result(TransferState.COMPLETED, "downloaded " + obj.size() + " bytes to " + request.destination(),
                 null, FailureKind.NONE);
+    }
+
+    /**
+     * A listing cannot say whether an ETag that looks like an MD5 is one (under KMS or a customer key it is not),
+     * so a file that does not match it is checked against what a HEAD says: its checksums, and its ETag only when
+     * the store vouches for it. The GET was conditional on the listed ETag, so a HEAD with another ETag means the
+     * object was replaced since, and the mismatch stands.
+     */
+    private Verifier.Outcome verifyAgainstHead(ObjectInfo listed, Verifier.Outcome mismatch) throws IOException {
+        ObjectInfo headed;
+        try {
+            headed = store.head(request.source(), cancel);
+        } catch (StoreException e) {
+            throw new IOException("cannot check the file against the object: " + e.getMessage(), e);
+        }
+        if (!Objects.equals(Etags.bare(headed.etag()), Etags.bare(listed.etag())) || headed.size() != listed.size()) {
+            return mismatch;
+        }
+        info = headed;
+        return Verifier.verify(headed, channel);
     }
 
     /**
@@ -1183,18 +1253,22 @@ public final class Download implements Transfer {
 
     /** Reads a part's bytes back from the temp file, handing them on a buffer at a time. */
     private void readBack(Part p, java.util.function.Consumer<ByteBuffer> sink) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_BYTES);
-        long pos = p.start;
-        long end = p.start + p.length;
-        while (pos < end) {
-            buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
-            int n = channel.read(buf, pos);
-            if (n < 0) {
-                throw new EOFException("the temp file ends inside part " + p.number);
+        ByteBuffer buf = Buffers.take();
+        try {
+            long pos = p.start;
+            long end = p.start + p.length;
+            while (pos < end) {
+                buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
+                int n = channel.read(buf, pos);
+                if (n < 0) {
+                    throw new EOFException("the temp file ends inside part " + p.number);
+                }
+                buf.flip();
+                sink.accept(buf);
+                pos += n;
             }
-            buf.flip();
-            sink.accept(buf);
-            pos += n;
+        } finally {
+            Buffers.give(buf);
         }
     }
 

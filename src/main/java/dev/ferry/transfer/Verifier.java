@@ -20,8 +20,6 @@ import dev.ferry.storage.ObjectInfo;
  * content's MD5.
  */
 final class Verifier {
-    private static final int BUFFER = 1 << 20;
-
     /** The outcome: {@code checked} says whether anything could be verified. */
     record Outcome(boolean checked, boolean ok, String what) {
     }
@@ -50,7 +48,15 @@ final class Verifier {
     }
 
     private static byte[] digest(String algorithm, FileChannel file) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER);
+        ByteBuffer buf = Buffers.take();
+        try {
+            return digest(algorithm, file, buf);
+        } finally {
+            Buffers.give(buf);
+        }
+    }
+
+    private static byte[] digest(String algorithm, FileChannel file, ByteBuffer buf) throws IOException {
         switch (algorithm) {
             case "crc32c", "crc32" -> {
                 Checksum c = algorithm.equals("crc32c") ? new CRC32C() : new CRC32();

@@ -1,9 +1,10 @@
 package dev.ferry.transfer;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
-/** Runs a transfer's parallel workers on named daemon threads and waits for all of them. */
+/** Runs a transfer's parallel workers on named pooled daemon threads ({@link TransferThreads}) and waits for all of them. */
 final class Workers {
     private Workers() {
     }
@@ -16,19 +17,17 @@ final class Workers {
     static void runAll(int count, String name, Runnable task, Consumer<Throwable> onFailure) {
         CountDownLatch finished = new CountDownLatch(count);
         for (int i = 0; i < count; i++) {
-            Thread t = new Thread(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException | Error e) {
-                    onFailure.accept(e);
-                } finally {
-                    finished.countDown();
-                }
-            }, name + "-" + (i + 1));
-            t.setDaemon(true);
             try {
-                t.start();
-            } catch (OutOfMemoryError noMoreThreads) {
+                TransferThreads.start(name + "-" + (i + 1), () -> {
+                    try {
+                        task.run();
+                    } catch (RuntimeException | Error e) {
+                        onFailure.accept(e);
+                    } finally {
+                        finished.countDown();
+                    }
+                });
+            } catch (OutOfMemoryError | RejectedExecutionException noMoreThreads) {
                 for (int k = i; k < count; k++) {
                     finished.countDown();
                 }

@@ -1,16 +1,21 @@
 package dev.ferry.transfer.event;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import dev.ferry.transfer.TransferState;
+import dev.ferry.transfer.TransferThreads;
 
 /**
- * Delivers one transfer run's events and progress to its listener on a dedicated thread, as
- * {@link TransferListener} promises. Transfer threads only enqueue; they never wait for the listener.
+ * Delivers one transfer run's events and progress to its listener off the transfer's threads, one at a time
+ * and in order, as {@link TransferListener} promises. Transfer threads only enqueue; they never wait for the listener.
  * Also computes rates and keeps the latest {@link Progress} for anyone who polls.
  */
 public final class Notifier {
@@ -25,12 +30,18 @@ public final class Notifier {
 
     private final TransferListener listener;
     private final Supplier<Counters> counters;
-    private final LinkedBlockingQueue<TransferEvent> queue = new LinkedBlockingQueue<>();
+    private final String name;
+    private final ConcurrentLinkedQueue<TransferEvent> queue = new ConcurrentLinkedQueue<>();
     private final AtomicReference<Progress> latest = new AtomicReference<>(Progress.initial());
     private final ArrayDeque<long[]> window = new ArrayDeque<>();
     /** Queued by {@link #finish}: everything queued before it is delivered first. Compared by identity. */
     private final TransferEvent end = TransferEvent.of(TransferEvent.Type.FAILED, "end of run");
-    private final Thread thread;
+    /** Whether a delivery task is queued or running; at most one is, so the listener is never called twice at once. */
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean tickDue = new AtomicBoolean();
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private volatile boolean over;
+    private volatile ScheduledFuture<?> ticks;
     private double smoothed = -1;
     private long lastSampleNanos;
     private long lastFetched;
@@ -39,16 +50,23 @@ public final class Notifier {
     public Notifier(String name, TransferListener listener, Supplier<Counters> counters) {
         this.listener = listener == null ? TransferListener.NONE : listener;
         this.counters = counters;
-        this.thread = new Thread(this::loop, "ferry-events-" + name);
-        this.thread.setDaemon(true);
+        this.name = "ferry-events-" + name;
     }
 
+    /**
+     * Starts delivering: events as they are emitted, progress every {@link #TICK_MILLIS}. Deliveries run on the
+     * shared transfer threads ({@link TransferThreads}), one at a time and in order for this notifier.
+     */
     public void start() {
-        thread.start();
+        ticks = TransferThreads.timer().scheduleAtFixedRate(() -> {
+            tickDue.set(true);
+            kick();
+        }, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     public void emit(TransferEvent event) {
         queue.add(event);
+        kick();
     }
 
     /** The most recent progress snapshot (updated every tick even without a listener). */
@@ -57,45 +75,61 @@ public final class Notifier {
     }
 
     /**
-     * Delivers what is queued, then the final progress, and stops the thread. Waits at most
-     * {@code maxWaitMillis} for a slow listener. The thread is never interrupted: that would reach into
-     * whatever the listener is doing.
+     * Delivers what is queued, then the final progress, and stops. Waits at most {@code maxWaitMillis} for a slow
+     * listener. The delivering thread is never interrupted: that would reach into whatever the listener is doing.
      */
     public void finish(long maxWaitMillis) {
         queue.add(end);
+        kick();
         try {
-            thread.join(maxWaitMillis);
+            ended.await(maxWaitMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void loop() {
-        long nextTick = System.nanoTime();
+    /** Makes sure a delivery task will look at the queue and the tick flag. */
+    private void kick() {
+        if (over || !draining.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            TransferThreads.start(name, this::drain);
+        } catch (OutOfMemoryError | RejectedExecutionException noThread) {
+            draining.set(false); // the next emit or tick tries again
+        }
+    }
+
+    private void drain() {
         while (true) {
-            TransferEvent event = poll(nextTick - System.nanoTime());
-            if (event == end) {
-                Progress last = sample(System.nanoTime());
-                safely(() -> listener.onProgress(last));
-                return;
-            }
-            if (event != null) {
+            TransferEvent event;
+            while ((event = queue.poll()) != null) {
+                if (event == end) {
+                    stop();
+                    return;
+                }
                 deliver(event);
             }
-            long now = System.nanoTime();
-            if (now - nextTick >= 0) {
-                tick(now);
-                nextTick = now + TICK_MILLIS * 1_000_000L;
+            if (tickDue.getAndSet(false)) {
+                tick(System.nanoTime());
+            }
+            draining.set(false);
+            // an event or a tick that came after the last look but before the flag dropped needs a task too
+            if (queue.isEmpty() && !tickDue.get() || !draining.compareAndSet(false, true)) {
+                return;
             }
         }
     }
 
-    private TransferEvent poll(long waitNanos) {
-        try {
-            return waitNanos > 0 ? queue.poll(waitNanos, TimeUnit.NANOSECONDS) : queue.poll();
-        } catch (InterruptedException e) {
-            return null; // nobody should interrupt this thread; the loop carries on until its end marker
+    private void stop() {
+        over = true;
+        ScheduledFuture<?> t = ticks;
+        if (t != null) {
+            t.cancel(false);
         }
+        Progress last = sample(System.nanoTime());
+        safely(() -> listener.onProgress(last));
+        ended.countDown();
     }
 
     /** Samples progress and delivers it when it changed. */
