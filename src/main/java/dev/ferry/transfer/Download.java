@@ -69,6 +69,16 @@ public final class Download implements Transfer {
     static final long SPLIT_WHEN_NANOS_LEFT = 500_000_000L;
     /** How long a part must have been in flight before its pace counts. */
     static final long PACE_AFTER_NANOS = 200_000_000L;
+    /**
+     * A connection this many times slower than the fastest pace seen in this run is taken off its part: an idle
+     * connection takes everything it has not started to read, and the slow one stops after its current quantum
+     * (its unfinished answer closes that connection, so it is not reused).
+     */
+    static final int SLOW_FACTOR = 4;
+    /** The least a connection takes over from a slow one. */
+    static final long MIN_TAKEOVER_BYTES = 64 << 10;
+    /** What a takeover costs on top of the transfer itself (a request's round trip, a new connection's start). */
+    static final long TAKEOVER_COST_NANOS = 200_000_000L;
     /** How often an idle connection asks again whether a part in flight should be split. */
     static final long IDLE_RECHECK_MILLIS = 100;
     private static final AtomicInteger IDS = new AtomicInteger();
@@ -108,6 +118,8 @@ public final class Download implements Transfer {
     private volatile String generation;
     /** The object carries a CRC-64 (TOS): parts compute theirs as they arrive, and the whole file is checked. */
     private volatile boolean crcChecked;
+    /** The fastest pace, in bytes per nanosecond, a connection has kept over a part in this run (0: none yet). */
+    private volatile double fastestPace;
     /** Parts were fetched again after a CRC-64 mismatch; a second mismatch fails the download. */
     private boolean refetched;
     private long reused;
@@ -772,6 +784,7 @@ public final class Download implements Transfer {
                 } else {
                     copyBody(p, in, buffer);
                 }
+                notePace(p.finishedPace(System.nanoTime()));
                 p.active = false;
                 partEvent(Type.PART_SUCCEEDED, p, null);
             } while (scheduler.advance(run));
@@ -868,14 +881,28 @@ public final class Download implements Transfer {
     private int split(List<Integer> inFlight) {
         Part[] ps = parts;
         Part victim = null;
-        long longest = SPLIT_WHEN_NANOS_LEFT;
+        boolean takeAll = false;
+        long longest = 0;
         long now = System.nanoTime();
+        for (int i : inFlight) {
+            notePace(ps[i].pace(now));
+        }
+        // under a rate limit every connection goes at the pace the limiter grants it: none is to blame
+        double fastest = limiter.effectiveRate() > 0 ? 0 : fastestPace;
         for (int i : inFlight) {
             long left = ps[i].unreserved();
             long nanosLeft = ps[i].nanosToFinish(left, now);
-            if (left >= 2 * MIN_SPLIT_BYTES && nanosLeft > longest) {
+            if (nanosLeft <= longest) {
+                continue;
+            }
+            if (slowEnoughToReplace(ps[i], left, nanosLeft, fastest, now)) {
                 longest = nanosLeft;
                 victim = ps[i];
+                takeAll = true;
+            } else if (left >= 2 * MIN_SPLIT_BYTES && nanosLeft > SPLIT_WHEN_NANOS_LEFT) {
+                longest = nanosLeft;
+                victim = ps[i];
+                takeAll = false;
             }
         }
         if (victim == null) {
@@ -885,11 +912,11 @@ public final class Download implements Transfer {
         synchronized (saveLock) {
             synchronized (victim) {
                 long left = victim.unreserved();
-                if (left < 2 * MIN_SPLIT_BYTES) {
+                if (left < (takeAll ? MIN_TAKEOVER_BYTES : 2 * MIN_SPLIT_BYTES)) {
                     return -1;
                 }
                 long end = victim.start + victim.length;
-                long at = end - left / 2;
+                long at = takeAll ? end - left : end - left / 2;
                 int number = Arrays.stream(ps).mapToInt(p -> p.number).max().orElse(0) + 1;
                 taken = new Part(number, at, end - at, 0);
                 victim.length = at - victim.start;
@@ -898,9 +925,30 @@ public final class Download implements Transfer {
                 parts = grown;
             }
         }
-        partEvent(Type.PART_SPLIT, taken, "an idle connection takes bytes " + taken.start + "-"
-                + (taken.start + taken.length - 1) + " from part " + victim.number);
+        partEvent(Type.PART_SPLIT, taken, (takeAll ? "an idle connection takes over from a slow one: bytes "
+                : "an idle connection takes bytes ") + taken.start + "-" + (taken.start + taken.length - 1)
+                + " from part " + victim.number);
         return ps.length;
+    }
+
+    /**
+     * Whether a part's connection is so far below the fastest pace of this run that another connection should take
+     * all it has not started on: at least {@link #SLOW_FACTOR} times slower, and the takeover, at the fastest pace
+     * plus its cost, ends sooner than the slow connection would.
+     */
+    private static boolean slowEnoughToReplace(Part p, long left, long nanosLeft, double fastest, long now) {
+        double pace = p.pace(now);
+        if (left < MIN_TAKEOVER_BYTES || fastest <= 0 || pace < 0 || pace * SLOW_FACTOR > fastest) {
+            return false;
+        }
+        return nanosLeft > left / fastest + TAKEOVER_COST_NANOS;
+    }
+
+    /** Keeps the fastest pace (bytes per nanosecond) a connection has kept over a part in this run. */
+    private void notePace(double pace) {
+        if (pace > fastestPace) {
+            fastestPace = pace;
+        }
     }
 
     /** The parts in the order of their bytes (parts split off later come last in the array). */
@@ -1575,6 +1623,22 @@ public final class Download implements Transfer {
                 return Long.MAX_VALUE; // nothing in all that time: as slow as can be
             }
             return (long) ((double) bytes * elapsed / moved);
+        }
+
+        /** Bytes per nanosecond its connection has kept since it started on the part; -1 while too early to tell. */
+        double pace(long now) {
+            long elapsed = now - activeSince;
+            if (!active || elapsed < PACE_AFTER_NANOS) {
+                return -1;
+            }
+            return (double) (done.get() - doneWhenActivated) / elapsed;
+        }
+
+        /** The pace its connection kept over the part it just finished, however short; -1 for too few bytes. */
+        double finishedPace(long now) {
+            long elapsed = now - activeSince;
+            long moved = done.get() - doneWhenActivated;
+            return moved < MIN_TAKEOVER_BYTES || elapsed <= 0 ? -1 : (double) moved / elapsed;
         }
 
         /** The stream ended: the part is as long as what arrived. */
