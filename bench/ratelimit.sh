@@ -7,10 +7,11 @@
 #   bench/ratelimit.sh [--ferry "java -jar target/ferry.jar"] [--limit 5MiB/s] [--seconds 30] [--connections 1,8]
 #                      [--size 256M] [--part-size SIZE] [--s3-port 18041] [--port 18053] [--kit DIR]
 #
-# Window: from 1 s after the first byte on the wire, --seconds long. Printed per connection count: the mean rate
+# Window: from the first byte on the wire, --seconds long (the start and its burst included). Printed per connection count: the mean rate
 # over the window and its deviation from the limit, the largest rate over any 1 s (ten consecutive 100 ms
-# samples, sliding) inside the window, the bytes of the first second (left out of the window), ferry's CPU
-# seconds and peak RSS over the run, and met yes/no.
+# samples, sliding) inside the window, the bytes of the first second, ferry's CPU
+# seconds and peak RSS over the run, and met yes/no. The proxy's client-side send buffer is held to 32 KiB, so a
+# byte counts when the client's TCP window takes it, not when it enters the proxy's own kernel buffer.
 # Targets: mean within +-3 % of the limit; no 1 s window above 1.5 x the limit.
 # The object must last the window: --size >= limit x (seconds + 2) (256 MiB lasts 51 s at 5 MiB/s).
 # Leaves the kit's s3proxy running; the proxy stops when this script exits.
@@ -57,7 +58,7 @@ trap cleanup EXIT
 "$KIT/make-object.sh" --endpoint "http://127.0.0.1:$S3PORT" --bucket bench --key "$KEY" --size "$SIZE" >/dev/null
 LOG=$WORK/rate.log
 timeout 10800 java -Xmx128m -XX:+UseSerialGC "$HERE/tools/ShapingProxy.java" --port "$PORT" --target "127.0.0.1:$S3PORT" \
-    --rate 0 --slow 0 --log "$LOG" > "$WORK/proxy.out" 2>&1 &
+    --rate 0 --slow 0 --sndbuf 32768 --log "$LOG" > "$WORK/proxy.out" 2>&1 &
 PROXY_PID=$!
 for _ in $(seq 1 150); do grep -q '^listening' "$WORK/proxy.out" 2>/dev/null && break; sleep 0.2; done
 grep -q '^listening' "$WORK/proxy.out" || { echo "ShapingProxy did not start:" >&2; cat "$WORK/proxy.out" >&2; exit 1; }
@@ -69,7 +70,7 @@ first_byte_ms() { awk -v since="$1" '$1 > since { if ($2 > 0) { print prev; exit
 
 printf '# ferry download --limit %s of s3://bench/%s (%s bytes) through ShapingProxy (no cap); bytes on the wire per 100 ms;\n' \
   "$LIMIT" "$KEY" "$bytes"
-printf '# window: %s s from 1 s after the first byte. Targets: mean within +-3 %% of %s B/s, no 1 s above 1.5 x\n' "$SECS" "$LIMIT_BPS"
+printf '# window: %s s from the first byte on the wire (the start included). Targets: mean within +-3 %% of %s B/s, no 1 s above 1.5 x\n' "$SECS" "$LIMIT_BPS"
 printf '%-6s %8s %11s %7s %12s %11s %12s %9s %10s %4s\n' conns window_s mean_MiB/s dev% max1s_MiB/s max1s/limit first_s_MiB cli_cpu_s maxrss_KB met
 ALL_MET=yes
 for c in ${CONNS//,/ }; do
@@ -114,7 +115,7 @@ else:
     t0 = rows[first - 1][0]
 if first is None:
     print("%-6s no bytes on the wire" % conns); sys.exit(0)
-lo, hi = t0 + 1000, t0 + 1000 + secs * 1000
+lo, hi = t0, t0 + secs * 1000
 # samples whose interval (previous end, end] lies inside (lo, hi]
 idx = [i for i in range(1, len(rows)) if rows[i - 1][0] >= lo - 50 and rows[i][0] <= hi + 50]
 if not idx:

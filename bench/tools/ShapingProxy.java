@@ -17,6 +17,10 @@
 //                   numbered over the proxy's whole life.
 // --log FILE        every 100 ms one line "epoch_ms bytes": server->client bytes forwarded since the previous
 //                   line, all connections summed.
+// --sndbuf BYTES    send buffer of the client-facing sockets. A byte counts as forwarded once the proxy has
+//                   written it into that buffer; the kernel's own tuning lets the buffer grow to megabytes, which
+//                   then count before the client has taken them. A small buffer makes the count follow what the
+//                   client's TCP window lets through (bench/ratelimit.sh uses 32 KiB).
 // --conn-log FILE   one line per closed connection:
 //                   "session index slow(0|1) bytes_server_to_client bytes_client_to_server open_ms accept_epoch_ms"
 // On start it prints "listening 127.0.0.1:PORT ..." on stdout. Blocking I/O, two threads per connection.
@@ -44,6 +48,7 @@ public class ShapingProxy {
     static String targetHost;
     static int targetPort;
     static double rate = 0;          // bytes/s per connection, 0 = unlimited
+    static int sendBuffer = 0;       // SO_SNDBUF of the client-facing sockets, 0 = the kernel's own tuning
     static double slowRate = -1;     // bytes/s of the slow connection; -1 = rate / slowFactor
     static int slowIndex = 2;
     static double slowFactor = 10;
@@ -80,6 +85,7 @@ public class ShapingProxy {
                 case "--reset-idle-ms": resetIdleMs = Long.parseLong(v); break;
                 case "--log": logPath = v; break;
                 case "--conn-log": connLogPath = v; break;
+                case "--sndbuf": sendBuffer = Integer.parseInt(v); break;
                 default: fail("unknown option " + a);
             }
         }
@@ -125,6 +131,9 @@ public class ShapingProxy {
         try {
             client.setTcpNoDelay(true);
             upstream.setTcpNoDelay(true);
+            if (sendBuffer > 0) {
+                client.setSendBufferSize(sendBuffer);
+            }
             upstream.connect(new InetSocketAddress(targetHost, targetPort), 10_000);
             Socket c = client;
             Thread toServer = new Thread(() -> pump(c, upstream, 0, up, false), "up-" + s + "-" + idx);

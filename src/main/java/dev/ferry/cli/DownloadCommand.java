@@ -133,7 +133,7 @@ public final class DownloadCommand implements Callable<Integer> {
         if (cancel) {
             return cancelTransfer(request, out);
         }
-        try (ObjectStore remote = store.open(where, connections)) {
+        try (ObjectStore remote = store.openLimited(where, connections, rate)) {
             RateLimiter global = RateLimiter.unlimited();
             TransferPrinter printer = new TransferPrinter(TransferPrinter.modeFor(json, false), uri.toString(), out,
                     System.err);
@@ -217,7 +217,7 @@ public final class DownloadCommand implements Callable<Integer> {
             throw new UsageException("cannot create destination folder " + root + ": " + e.getMessage());
         }
         int maxConnections = Math.max(connections, 1) * objects;
-        try (ObjectStore remote = store.open(where, Math.min(maxConnections, 256))) {
+        try (ObjectStore remote = store.openLimited(where, Math.min(maxConnections, 256), rate)) {
             Signals.onStop(this::pauseAll);
             List<ObjectSummary> found = listAll(remote, uri.bucket(), prefix);
             RateLimiter global = RateLimiter.unlimited().child(rate);

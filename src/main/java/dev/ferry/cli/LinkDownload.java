@@ -45,7 +45,8 @@ final class LinkDownload {
         long part = Sizes.parsePartSize(cmd.partSize);
         Sizes.checkConnections(cmd.connections);
         long rate = Sizes.parseRate(cmd.limit);
-        OkHttpClient http = HttpClients.create(cmd.connections);
+        OkHttpClient http = HttpClients.create(cmd.connections, HttpClients.CONNECT_TIMEOUT, HttpClients.READ_TIMEOUT,
+                true, HttpClients.receiveBufferFor(rate, cmd.connections));
         try (LinkStore store = new LinkStore(link, http, RetryPolicy.DEFAULT)) {
             ObjectInfo info = null;
             Path target = explicitTarget();

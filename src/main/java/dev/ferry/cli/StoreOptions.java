@@ -187,8 +187,18 @@ public final class StoreOptions {
 
     /** A store whose answers may take up to {@code readTimeout} between bytes (server-side copies take long). */
     public CopyStore open(Resolved r, int maxConnections, Duration readTimeout) {
+        return open(r, maxConnections, readTimeout, 0);
+    }
+
+    /** A store for downloads held to {@code bytesPerSecond} in all (0: none) over {@code maxConnections}. */
+    public CopyStore openLimited(Resolved r, int maxConnections, long bytesPerSecond) {
+        return open(r, maxConnections, HttpClients.READ_TIMEOUT,
+                HttpClients.receiveBufferFor(bytesPerSecond, maxConnections));
+    }
+
+    private CopyStore open(Resolved r, int maxConnections, Duration readTimeout, int receiveBuffer) {
         boolean tls = "https".equalsIgnoreCase(r.endpoint().getScheme());
-        var http = HttpClients.create(maxConnections, HttpClients.CONNECT_TIMEOUT, readTimeout, tls);
+        var http = HttpClients.create(maxConnections, HttpClients.CONNECT_TIMEOUT, readTimeout, tls, receiveBuffer);
         if (r.scheme() == Scheme.TOS) {
             return new TosStore(new TosConfig(r.endpoint(), r.region(), r.credentials(), r.pathStyle()), http,
                     RetryPolicy.DEFAULT);

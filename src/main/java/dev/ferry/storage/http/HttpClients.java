@@ -36,6 +36,30 @@ public final class HttpClients {
      */
     public static OkHttpClient create(int maxConnections, Duration connectTimeout, Duration readTimeout,
                                       boolean tls) {
+        return create(maxConnections, connectTimeout, readTimeout, tls, 0);
+    }
+
+    /**
+     * The receive buffer for connections of a transfer held to {@code bytesPerSecond} in all over
+     * {@code connections}: about a quarter second of each connection's share, at least 64 KiB, so a link with a
+     * round trip up to 250 ms still carries the limit. 0 (the kernel's own tuning) without a limit, or when each
+     * connection's share is above 4 MiB/s: there a buffer of megabytes is a small burst next to the limit.
+     */
+    public static int receiveBufferFor(long bytesPerSecond, int connections) {
+        if (bytesPerSecond <= 0) {
+            return 0;
+        }
+        long share = bytesPerSecond / Math.max(1, connections);
+        long buffer = Math.max(64 << 10, share / 4);
+        return buffer > 1 << 20 ? 0 : (int) buffer;
+    }
+
+    /**
+     * @param receiveBuffer the kernel receive buffer of every connection, for a client of one rate-limited transfer
+     *                      ({@link #receiveBufferFor}); 0 leaves it to the kernel
+     */
+    public static OkHttpClient create(int maxConnections, Duration connectTimeout, Duration readTimeout,
+                                      boolean tls, int receiveBuffer) {
         int pool = Math.max(5, maxConnections);
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(Math.max(64, pool));
@@ -46,6 +70,7 @@ public final class HttpClients {
         }
         return builder
                 .protocols(List.of(Protocol.HTTP_1_1))
+                .socketFactory(receiveBuffer > 0 ? new WideReadSockets(receiveBuffer) : WideReadSockets.INSTANCE)
                 .connectionPool(new ConnectionPool(pool, 5, TimeUnit.MINUTES))
                 .dispatcher(dispatcher)
                 .connectTimeout(connectTimeout)
