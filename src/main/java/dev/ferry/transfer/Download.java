@@ -1446,12 +1446,23 @@ public final class Download implements Transfer {
     }
 
     private void keepOrDropPartial() {
-        if (request.checkpoint() != null && channel != null) {
+        if (channel != null && !tempExisted && nothingOnDisk()) {
+            // this run made the temp file and wrote nothing into it (the first answer was already an error):
+            // there is nothing to resume, so nothing is left beside the destination
+            closeTemp();
+            deleteQuietly(request.tempFile());
+            deleteCheckpoint();
+        } else if (request.checkpoint() != null && channel != null) {
             saveFinalCheckpoint();
         } else if (channel != null) {
             closeTemp();
             deleteQuietly(request.tempFile());
         }
+    }
+
+    private boolean nothingOnDisk() {
+        Part[] ps = parts;
+        return ps == null || Arrays.stream(ps).allMatch(p -> p.done.get() == 0);
     }
 
     private DownloadResult discardAndFail(String message) {

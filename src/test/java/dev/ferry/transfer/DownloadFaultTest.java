@@ -164,8 +164,11 @@ class DownloadFaultTest {
             assertThat(c.end()).isEqualTo(2L * PART - 1);
         });
         assertThat(r.fetched()).isEqualTo(CONTENT.length);
-        assertThat(events.events(Type.PART_SUCCEEDED)).extracting(TransferEvent::part)
-                .containsExactlyInAnyOrder(1, 2, 3, 4);
+        // far slower than the fast run, the slow connection may also be taken off part 1: a takeover adds a part
+        List<Integer> succeeded = events.events(Type.PART_SUCCEEDED).stream().map(TransferEvent::part).toList();
+        assertThat(succeeded).contains(1, 2, 3, 4).doesNotHaveDuplicates();
+        assertThat(events.events(Type.PART_SPLIT)).hasSize(succeeded.size() - 4)
+                .allSatisfy(e -> assertThat(e.message()).contains("takes over from a slow one"));
     }
 
     @Test

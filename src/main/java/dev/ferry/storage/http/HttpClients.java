@@ -41,16 +41,17 @@ public final class HttpClients {
 
     /**
      * The receive buffer for connections of a transfer held to {@code bytesPerSecond} in all over
-     * {@code connections}: about a quarter second of each connection's share, at least 64 KiB, so a link with a
-     * round trip up to 250 ms still carries the limit. 0 (the kernel's own tuning) without a limit, or when each
-     * connection's share is above 4 MiB/s: there a buffer of megabytes is a small burst next to the limit.
+     * {@code connections}: an eighth of a second of each connection's share, at least 32 KiB, so a link with a round
+     * trip up to about 125 ms still carries the limit, while what the kernel holds (and a killed run loses) stays an
+     * eighth of a second's worth. 0 (the kernel's own tuning) without a limit, or when each connection's share is
+     * above 8 MiB/s: there a buffer of megabytes is a small burst next to the limit.
      */
     public static int receiveBufferFor(long bytesPerSecond, int connections) {
         if (bytesPerSecond <= 0) {
             return 0;
         }
         long share = bytesPerSecond / Math.max(1, connections);
-        long buffer = Math.max(64 << 10, share / 4);
+        long buffer = Math.max(32 << 10, share / 8);
         return buffer > 1 << 20 ? 0 : (int) buffer;
     }
 

@@ -17,10 +17,10 @@ class WideReadSocketsTest {
     @Test
     void aLowLimitCapsTheReceiveBufferAndAHighOrNoLimitLeavesItToTheKernel() {
         assertThat(HttpClients.receiveBufferFor(0, 8)).isZero();
-        // 5 MiB/s over 8 connections: a quarter second of each one's 640 KiB/s
-        assertThat(HttpClients.receiveBufferFor(5L << 20, 8)).isEqualTo(160 << 10);
-        assertThat(HttpClients.receiveBufferFor(100 << 10, 8)).isEqualTo(64 << 10);
-        assertThat(HttpClients.receiveBufferFor(4L << 20, 1)).isEqualTo(1 << 20);
+        // 5 MiB/s over 8 connections: an eighth of a second of each one's 640 KiB/s
+        assertThat(HttpClients.receiveBufferFor(5L << 20, 8)).isEqualTo(80 << 10);
+        assertThat(HttpClients.receiveBufferFor(100 << 10, 8)).isEqualTo(32 << 10);
+        assertThat(HttpClients.receiveBufferFor(8L << 20, 1)).isEqualTo(1 << 20);
         assertThat(HttpClients.receiveBufferFor(100L << 20, 8)).isZero();
     }
 
