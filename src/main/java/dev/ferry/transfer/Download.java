@@ -1432,7 +1432,15 @@ public final class Download implements Transfer {
             return discardAndFail(se.getMessage() + "; the object no longer exists, so the partial download was "
                     + "discarded", FailureKind.INPUT);
         }
-        keepOrDropPartial();
+        if (channel != null && !tempExisted && nothingOnDisk()) {
+            // this run made the temp file and wrote nothing into it (the first answer was already an error):
+            // there is nothing to resume, so nothing is left beside the destination
+            closeTemp();
+            deleteQuietly(request.tempFile());
+            deleteCheckpoint();
+        } else {
+            keepOrDropPartial();
+        }
         FailureKind kind = t instanceof StoreException se ? kindOf(se)
                 : t instanceof IOException io ? localKind(io) : FailureKind.TRANSIENT;
         String message = t instanceof StoreException ? t.getMessage() : describe(t);
@@ -1446,13 +1454,7 @@ public final class Download implements Transfer {
     }
 
     private void keepOrDropPartial() {
-        if (channel != null && !tempExisted && nothingOnDisk()) {
-            // this run made the temp file and wrote nothing into it (the first answer was already an error):
-            // there is nothing to resume, so nothing is left beside the destination
-            closeTemp();
-            deleteQuietly(request.tempFile());
-            deleteCheckpoint();
-        } else if (request.checkpoint() != null && channel != null) {
+        if (request.checkpoint() != null && channel != null) {
             saveFinalCheckpoint();
         } else if (channel != null) {
             closeTemp();
