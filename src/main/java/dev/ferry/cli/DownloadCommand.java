@@ -103,6 +103,8 @@ public final class DownloadCommand implements Callable<Integer> {
         this(System.getenv());
     }
 
+    private volatile Path realRoot;
+
     DownloadCommand(Map<String, String> env) {
         this.env = env;
     }
@@ -276,7 +278,7 @@ public final class DownloadCommand implements Callable<Integer> {
                 return; // a folder marker
             }
             Files.createDirectories(target.getParent());
-            if (!target.getParent().toRealPath().startsWith(root.toRealPath())) {
+            if (!target.getParent().toRealPath().startsWith(realRoot(root))) {
                 throw new IOException("its folder leads outside " + root);
             }
         } catch (IOException | IllegalArgumentException e) {
@@ -318,6 +320,16 @@ public final class DownloadCommand implements Callable<Integer> {
         running.remove(d);
         printer.printResult(r, System.nanoTime() - t0);
         results.add(r);
+    }
+
+    /** The destination folder with its links resolved, once per run (every object's folder is checked against it). */
+    private Path realRoot(Path root) throws IOException {
+        Path r = realRoot;
+        if (r == null) {
+            r = root.toRealPath();
+            realRoot = r;
+        }
+        return r;
     }
 
     private int summarize(int total, List<DownloadResult> results, List<String> problems, boolean leftOver) {
