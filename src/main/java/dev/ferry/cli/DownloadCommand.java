@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.ferry.storage.CancelSignal;
+import dev.ferry.storage.Etags;
 import dev.ferry.storage.ListPage;
 import dev.ferry.storage.ObjectInfo;
 import dev.ferry.storage.ObjectStore;
@@ -135,7 +136,7 @@ public final class DownloadCommand implements Callable<Integer> {
         if (cancel) {
             return cancelTransfer(request, out);
         }
-        try (ObjectStore remote = store.openLimited(where, connections, rate)) {
+        try (ObjectStore remote = store.openLimited(where, connections, connections, rate)) {
             RateLimiter global = RateLimiter.unlimited();
             TransferPrinter printer = new TransferPrinter(TransferPrinter.modeFor(json, false), uri.toString(), out,
                     System.err);
@@ -219,7 +220,7 @@ public final class DownloadCommand implements Callable<Integer> {
             throw new UsageException("cannot create destination folder " + root + ": " + e.getMessage());
         }
         int maxConnections = Math.max(connections, 1) * objects;
-        try (ObjectStore remote = store.openLimited(where, Math.min(maxConnections, 256), rate)) {
+        try (ObjectStore remote = store.openLimited(where, Math.min(maxConnections, 256), connections, rate)) {
             Signals.onStop(this::pauseAll);
             List<ObjectSummary> found = listAll(remote, uri.bucket(), prefix);
             RateLimiter global = RateLimiter.unlimited().child(rate);
@@ -303,9 +304,10 @@ public final class DownloadCommand implements Callable<Integer> {
         }
         DownloadRequest request = DownloadRequest.of(ref, target).withPartSize(part).withConnections(connections)
                 .withCheckpoint(cp).withOverwrite(overwrite);
-        if (o.size() <= part) {
-            // an object of one part is fetched in one GET, conditional on the listed ETag: a HEAD first would
-            // double the requests of a folder of small files
+        if (o.size() <= part && Etags.looksLikeMd5(o.etag()) && (cp == null || !Files.exists(cp))) {
+            // an object of one part whose ETag can be checked is fetched in one GET, conditional on the listed ETag:
+            // a HEAD first would double the requests of a folder of small files. Others (a multipart ETag) are
+            // HEADed for the checksums the file is checked against, and so is one an earlier run left a checkpoint for.
             request = request.withKnownInfo(ObjectInfo.listed(ref, o));
         }
         TransferPrinter printer = new TransferPrinter(TransferPrinter.modeFor(json, true), label, System.out,

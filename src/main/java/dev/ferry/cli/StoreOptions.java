@@ -190,10 +190,13 @@ public final class StoreOptions {
         return open(r, maxConnections, readTimeout, 0);
     }
 
-    /** A store for downloads held to {@code bytesPerSecond} in all (0: none) over {@code maxConnections}. */
-    public CopyStore openLimited(Resolved r, int maxConnections, long bytesPerSecond) {
+    /**
+     * A store for downloads held to {@code bytesPerSecond} in all (0: none); one object is fetched over at most
+     * {@code connectionsPerObject} of its {@code maxConnections}, and must reach the limit alone.
+     */
+    public CopyStore openLimited(Resolved r, int maxConnections, int connectionsPerObject, long bytesPerSecond) {
         return open(r, maxConnections, HttpClients.READ_TIMEOUT,
-                HttpClients.receiveBufferFor(bytesPerSecond, maxConnections));
+                HttpClients.receiveBufferFor(bytesPerSecond, connectionsPerObject));
     }
 
     private CopyStore open(Resolved r, int maxConnections, Duration readTimeout, int receiveBuffer) {

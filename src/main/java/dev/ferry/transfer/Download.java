@@ -69,6 +69,8 @@ public final class Download implements Transfer {
     static final long SPLIT_WHEN_NANOS_LEFT = 500_000_000L;
     /** How long a part must have been in flight before its pace counts. */
     static final long PACE_AFTER_NANOS = 200_000_000L;
+    /** The least time over which a finished part's pace counts towards the fastest pace of the run. */
+    static final long FINISHED_PACE_AFTER_NANOS = 10_000_000L;
     /**
      * A connection this many times slower than the fastest pace seen in this run is taken off its part: an idle
      * connection takes everything it has not started to read, and the slow one stops after its current quantum
@@ -77,6 +79,11 @@ public final class Download implements Transfer {
     static final int SLOW_FACTOR = 4;
     /** The least a connection takes over from a slow one. */
     static final long MIN_TAKEOVER_BYTES = 64 << 10;
+    /**
+     * How long a part must have been in flight before its connection can be found slow enough to replace: a new
+     * connection ramps up over its first round trips (TCP slow start), and that is not slowness.
+     */
+    static final long TAKEOVER_AFTER_NANOS = 1_000_000_000L;
     /** What a takeover costs on top of the transfer itself (a request's round trip, a new connection's start). */
     static final long TAKEOVER_COST_NANOS = 200_000_000L;
     /** How often an idle connection asks again whether a part in flight should be split. */
@@ -376,13 +383,13 @@ public final class Download implements Transfer {
         return null;
     }
 
+    /** Below this the free-space check is left to the writes: a folder of small files would pay for it per file. */
+    private static final long SPACE_CHECK_FROM_BYTES = 1 << 20;
+
     /**
      * Fails early when the bytes still to write cannot fit. The temp file is sparse, so what is not yet
      * written takes no space; a file system that cannot tell reports plenty and the check passes.
      */
-    /** Below this the free-space check is left to the writes: a folder of small files would pay for it per file. */
-    private static final long SPACE_CHECK_FROM_BYTES = 1 << 20;
-
     private String checkFreeSpace() {
         if (!info.sizeKnown()) {
             return null;
@@ -392,9 +399,10 @@ public final class Download implements Transfer {
             return null; // the write itself reports a full disk
         }
         try {
-            // statvfs of the file (created by now); a FileStore would parse the mount table on every call
+            // statvfs of the file (created by now); a FileStore would parse the mount table on every call. 0 is
+            // also what a failed statvfs gives: then the writes themselves report a full disk
             long usable = request.tempFile().toFile().getUsableSpace();
-            if (needed > usable) {
+            if (usable > 0 && needed > usable) {
                 return "no space left on device: " + needed + " bytes still to write, " + usable + " free for "
                         + request.tempFile();
             }
@@ -917,8 +925,12 @@ public final class Download implements Transfer {
                 }
                 long end = victim.start + victim.length;
                 long at = takeAll ? end - left : end - left / 2;
+                if (at <= victim.start) {
+                    return -1; // the victim keeps at least what it has started on
+                }
                 int number = Arrays.stream(ps).mapToInt(p -> p.number).max().orElse(0) + 1;
                 taken = new Part(number, at, end - at, 0);
+                taken.fromTakeover = takeAll;
                 victim.length = at - victim.start;
                 Part[] grown = Arrays.copyOf(ps, ps.length + 1);
                 grown[ps.length] = taken;
@@ -937,6 +949,11 @@ public final class Download implements Transfer {
      * plus its cost, ends sooner than the slow connection would.
      */
     private static boolean slowEnoughToReplace(Part p, long left, long nanosLeft, double fastest, long now) {
+        // a part a takeover made is only ever halved: its new connection may still be in slow start, and taking it
+        // over again would trade one fresh connection for another
+        if (p.fromTakeover || now - p.activeSince < TAKEOVER_AFTER_NANOS) {
+            return false;
+        }
         double pace = p.pace(now);
         if (left < MIN_TAKEOVER_BYTES || fastest <= 0 || pace < 0 || pace * SLOW_FACTOR > fastest) {
             return false;
@@ -945,7 +962,7 @@ public final class Download implements Transfer {
     }
 
     /** Keeps the fastest pace (bytes per nanosecond) a connection has kept over a part in this run. */
-    private void notePace(double pace) {
+    private synchronized void notePace(double pace) {
         if (pace > fastestPace) {
             fastestPace = pace;
         }
@@ -1214,8 +1231,8 @@ public final class Download implements Transfer {
 
     /**
      * A listing cannot say whether an ETag that looks like an MD5 is one (under KMS or a customer key it is not),
-     * so a file that does not match it is checked against what a HEAD says: its checksums, and its ETag only when
-     * the store vouches for it. The GET was conditional on the listed ETag, so a HEAD with another ETag means the
+     * so a file that does not match it is checked against what a HEAD says: its checksums (a TOS object's CRC-64
+     * among them), and its ETag only when the store vouches for it. The GET was conditional on the listed ETag, so a HEAD with another ETag means the
      * object was replaced since, and the mismatch stands.
      */
     private Verifier.Outcome verifyAgainstHead(ObjectInfo listed, Verifier.Outcome mismatch) throws IOException {
@@ -1229,6 +1246,15 @@ public final class Download implements Transfer {
             return mismatch;
         }
         info = headed;
+        java.util.OptionalLong crc64 = Crc64.from(headed.checksums());
+        if (crc64.isPresent()) {
+            long whole = 0;
+            for (Part p : byOffset(parts)) {
+                whole = Crc64.combine(whole, crcOnDisk(p), p.length);
+            }
+            String what = "CRC-64 " + headed.checksums().get(Crc64.HEADER);
+            return new Verifier.Outcome(true, whole == crc64.getAsLong(), what);
+        }
         return Verifier.verify(headed, channel);
     }
 
@@ -1432,9 +1458,10 @@ public final class Download implements Transfer {
             return discardAndFail(se.getMessage() + "; the object no longer exists, so the partial download was "
                     + "discarded", FailureKind.INPUT);
         }
-        if (channel != null && !tempExisted && nothingOnDisk()) {
-            // this run made the temp file and wrote nothing into it (the first answer was already an error):
-            // there is nothing to resume, so nothing is left beside the destination
+        boolean dropped = t instanceof StoreException && channel != null && !tempExisted && nothingOnDisk();
+        if (dropped) {
+            // the server refused from the first answer on, and this run made the temp file and wrote nothing into
+            // it: there is nothing to resume, so nothing is left beside the destination
             closeTemp();
             deleteQuietly(request.tempFile());
             deleteCheckpoint();
@@ -1447,7 +1474,7 @@ public final class Download implements Transfer {
         if (kind == FailureKind.DISK_FULL) {
             message = "no space left on device while writing " + request.tempFile();
         }
-        if (request.checkpoint() != null) {
+        if (request.checkpoint() != null && !dropped) {
             message += "; the checkpoint is kept, run again to resume";
         }
         return finishFailed(message, t, kind);
@@ -1583,6 +1610,8 @@ public final class Download implements Transfer {
         volatile long doneWhenActivated;
         final AtomicLong done;
         volatile boolean active;
+        /** Made by a takeover from a slow connection: it may be halved, never taken over again. */
+        volatile boolean fromTakeover;
         volatile long crc;
         volatile long crcBytes;
         /** The CRC-64 an earlier run recorded for this finished part, or null. */
@@ -1647,11 +1676,16 @@ public final class Download implements Transfer {
             return (double) (done.get() - doneWhenActivated) / elapsed;
         }
 
-        /** The pace its connection kept over the part it just finished, however short; -1 for too few bytes. */
+        /**
+         * The pace its connection kept over the part it just finished; -1 when that moved under
+         * {@link #MIN_SPLIT_BYTES} or took under {@link #FINISHED_PACE_AFTER_NANOS}, where bytes that were already
+         * waiting in buffers would pass for a burst of speed. (A part a takeover made is never taken over again, so
+         * a pace taken too high costs one takeover at most.)
+         */
         double finishedPace(long now) {
             long elapsed = now - activeSince;
             long moved = done.get() - doneWhenActivated;
-            return moved < MIN_TAKEOVER_BYTES || elapsed <= 0 ? -1 : (double) moved / elapsed;
+            return moved < MIN_SPLIT_BYTES || elapsed < FINISHED_PACE_AFTER_NANOS ? -1 : (double) moved / elapsed;
         }
 
         /** The stream ended: the part is as long as what arrived. */

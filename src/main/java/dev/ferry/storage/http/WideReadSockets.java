@@ -19,7 +19,7 @@ import javax.net.SocketFactory;
  * so the link would carry bursts far above the limit.
  */
 final class WideReadSockets extends SocketFactory {
-    static final int READ_BYTES = 256 << 10;
+    static final int READ_BYTES = 128 << 10;
     static final WideReadSockets INSTANCE = new WideReadSockets(0);
 
     /** The receive buffer to ask the kernel for, or 0 to leave it to the kernel's tuning (and read wide). */

@@ -101,6 +101,15 @@ public final class Notifier {
     }
 
     private void drain() {
+        try {
+            drainQueue();
+        } catch (VirtualMachineError fatal) {
+            draining.set(false); // a later emit or tick tries again
+            throw fatal;
+        }
+    }
+
+    private void drainQueue() {
         while (true) {
             TransferEvent event;
             while ((event = queue.poll()) != null) {
@@ -175,8 +184,10 @@ public final class Notifier {
     private static void safely(Runnable r) {
         try {
             r.run();
-        } catch (RuntimeException ignored) {
-            // a listener's failure must not disturb the transfer or other notifications
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable ignored) {
+            // a listener's failure (an exception or an assertion) must not disturb the transfer or other notifications
         }
     }
 }

@@ -89,6 +89,42 @@ class NotifierTest {
     }
 
     @Test
+    void aListenerThatThrowsStillGetsEveryLaterEventAndTheEnd() {
+        List<String> got = Collections.synchronizedList(new ArrayList<>());
+        List<Progress> progress = Collections.synchronizedList(new ArrayList<>());
+        TransferListener throwing = new TransferListener() {
+            @Override
+            public void onEvent(TransferEvent e) {
+                got.add(e.message());
+                if (e.message().equals("bad-error")) {
+                    throw new AssertionError("listener bug");
+                }
+                if (e.message().equals("bad-exception")) {
+                    throw new IllegalStateException("listener bug");
+                }
+            }
+
+            @Override
+            public void onProgress(Progress p) {
+                progress.add(p);
+            }
+        };
+        Notifier n = new Notifier("throwing", throwing,
+                () -> new Notifier.Counters(TransferState.COMPLETED, 10, 10, 10, 1, 1));
+        n.start();
+        n.emit(TransferEvent.of(TransferEvent.Type.STARTED, "bad-error"));
+        n.emit(TransferEvent.of(TransferEvent.Type.STARTED, "bad-exception"));
+        n.emit(TransferEvent.of(TransferEvent.Type.SUCCEEDED, "after"));
+        long t0 = System.nanoTime();
+        n.finish(10_000);
+
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000L);
+        assertThat(got).containsExactly("bad-error", "bad-exception", "after");
+        assertThat(progress).isNotEmpty();
+        assertThat(progress.get(progress.size() - 1).done()).isEqualTo(10);
+    }
+
+    @Test
     void aSlowListenerDelaysFinishOnlyUpToItsLimit() {
         CountDownLatch release = new CountDownLatch(1);
         TransferListener stuck = new TransferListener() {
