@@ -61,7 +61,7 @@ final class TransferPrinter implements TransferListener {
         }
         switch (e.type()) {
             case RESUMED, CHECKPOINT_DISCARDED, CHECKPOINT_FAILED, UPLOAD_ABORTED -> say(e.message());
-            case PART_FAILED -> say("part " + e.part() + ": " + e.message());
+            case PART_FAILED, PART_RECONNECTED -> say("part " + e.part() + ": " + e.message());
             default -> {
             }
         }

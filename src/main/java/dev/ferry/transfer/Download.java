@@ -86,6 +86,8 @@ public final class Download implements Transfer {
     static final long TAKEOVER_AFTER_NANOS = 1_000_000_000L;
     /** What a takeover costs on top of the transfer itself (a request's round trip, a new connection's start). */
     static final long TAKEOVER_COST_NANOS = 200_000_000L;
+    /** How often a connection compares its pace with the others'. */
+    static final long PACE_CHECK_NANOS = 250_000_000L;
     /** How often an idle connection asks again whether a part in flight should be split. */
     static final long IDLE_RECHECK_MILLIS = 100;
     private static final AtomicInteger IDS = new AtomicInteger();
@@ -125,6 +127,8 @@ public final class Download implements Transfer {
     private volatile String generation;
     /** The object carries a CRC-64 (TOS): parts compute theirs as they arrive, and the whole file is checked. */
     private volatile boolean crcChecked;
+    /** Connections given up for running far below the others' pace in this run ({@link #checkPace}). */
+    private final AtomicInteger replacements = new AtomicInteger();
     /** The fastest pace, in bytes per nanosecond, a connection has kept over a part in this run (0: none yet). */
     private volatile double fastestPace;
     /** Parts were fetched again after a CRC-64 mismatch; a second mismatch fails the download. */
@@ -755,6 +759,10 @@ public final class Download implements Transfer {
             try {
                 streamRun(scheduler, run, buffer);
                 return true;
+            } catch (SlowConnectionException slow) {
+                Part p = parts[run.current()];
+                p.active = false;
+                partEvent(Type.PART_RECONNECTED, p, slow.getMessage());
             } catch (IOException e) {
                 Part p = parts[run.current()];
                 p.active = false;
@@ -877,6 +885,44 @@ public final class Download implements Transfer {
             } finally {
                 keep(p, buffer);
             }
+            checkPace(p);
+        }
+    }
+
+    /**
+     * Gives up this part's connection when, a second or more into the part, it runs at under a quarter of the
+     * median pace of the other parts in flight (at least two of them) with over {@link #MIN_SPLIT_BYTES} still to
+     * come: the part goes on from the same byte on another connection, and the slow one, its answer unread, is
+     * closed. At most one replacement per connection of the transfer; never under a rate limit, where the limiter
+     * sets every pace. Looks at most every {@link #PACE_CHECK_NANOS}.
+     */
+    private void checkPace(Part p) throws SlowConnectionException {
+        long now = System.nanoTime();
+        if (now - p.activeSince < TAKEOVER_AFTER_NANOS || now - p.paceCheckedAt < PACE_CHECK_NANOS) {
+            return;
+        }
+        p.paceCheckedAt = now;
+        if (p.length - p.done.get() < MIN_SPLIT_BYTES || limiter.effectiveRate() > 0
+                || replacements.get() >= request.connections()) {
+            return;
+        }
+        double mine = p.pace(now);
+        List<Double> others = new ArrayList<>();
+        for (Part q : parts) {
+            double pace = q == p ? -1 : q.pace(now);
+            if (pace > 0) {
+                others.add(pace);
+            }
+        }
+        if (mine < 0 || others.size() < 2) {
+            return;
+        }
+        others.sort(null);
+        double median = others.get(others.size() / 2);
+        if (mine * SLOW_FACTOR < median && replacements.incrementAndGet() <= request.connections()) {
+            throw new SlowConnectionException(String.format(java.util.Locale.ROOT,
+                    "its connection ran at %.1f MB/s, the others at %.1f MB/s; going on from byte %d on another "
+                            + "connection", mine * 1e3, median * 1e3, p.start + p.done.get()));
         }
     }
 
@@ -1044,6 +1090,15 @@ public final class Download implements Transfer {
             }
         } catch (IOException e) {
             throw new LocalWriteException(e);
+        }
+    }
+
+    /** A part's connection is too slow to keep: the run goes on from the same byte on another connection. */
+    private static final class SlowConnectionException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SlowConnectionException(String message) {
+            super(message);
         }
     }
 
@@ -1612,6 +1667,8 @@ public final class Download implements Transfer {
         volatile boolean active;
         /** Made by a takeover from a slow connection: it may be halved, never taken over again. */
         volatile boolean fromTakeover;
+        /** When its owner last compared its pace with the others' ({@link #checkPace}); owner's thread only. */
+        long paceCheckedAt;
         volatile long crc;
         volatile long crcBytes;
         /** The CRC-64 an earlier run recorded for this finished part, or null. */

@@ -93,6 +93,53 @@ class WorkStealingIT {
     }
 
     @Test
+    void aConnectionFarBelowThePaceOfTheOthersIsReplacedWhileTheyAreStillBusy() throws Exception {
+        byte[] content = TestData.bytes(32 * MIB, 53);
+        s3.put(bucket, "replace.bin", content);
+        ObjectInfo info = s3.store().head(ObjectRef.of(bucket, "replace.bin"), new CancelSignal());
+        // the first connection (whichever part it carries) at 256 KiB/s; all together at 12 MiB/s, so the other three take about
+        // two seconds over their parts and are still busy when the slow one has been on its part for a second
+        proxy.slowConnections(1, 256 << 10).throttle(12L * MIB);
+        RecordingListener events = new RecordingListener();
+
+        DownloadResult r;
+        try (S3Store store = store()) {
+            r = new Download(store, request("replace.bin", 8 * MIB).withKnownInfo(info), RateLimiter.unlimited(),
+                    events, RetryPolicy.fast(4)).run();
+        }
+
+        assertThat(r.state()).as(r.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(TestData.sha256(dir.resolve("replace.bin"))).isEqualTo(TestData.sha256(content));
+        assertThat(r.fetched()).isEqualTo(content.length);
+        assertThat(events.events(Type.PART_RECONNECTED)).as(events.types().toString()).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("going on from byte"));
+        assertThat(events.events(Type.PART_FAILED)).isEmpty();
+        // the slow connection carried about a second's worth, then was closed; part 1 went on elsewhere
+        FaultProxy.ConnectionStats slow = proxy.connections().get(0);
+        assertThat(slow.bodyBytesDown()).as("the slow connection's share").isLessThan(MIB);
+        assertThat(proxy.connections()).hasSizeGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void aRateLimitedDownloadKeepsItsConnectionsWhateverTheirPace() throws Exception {
+        byte[] content = TestData.bytes(8 * MIB, 54);
+        s3.put(bucket, "limited.bin", content);
+        ObjectInfo info = s3.store().head(ObjectRef.of(bucket, "limited.bin"), new CancelSignal());
+        proxy.slowConnections(1, 256 << 10);
+        RecordingListener events = new RecordingListener();
+
+        DownloadResult r;
+        try (S3Store store = store()) {
+            r = new Download(store, request("limited.bin", 2 * MIB).withKnownInfo(info).withRateLimit(4L * MIB),
+                    RateLimiter.unlimited(), events, RetryPolicy.fast(4)).run();
+        }
+
+        assertThat(r.state()).as(r.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(TestData.sha256(dir.resolve("limited.bin"))).isEqualTo(TestData.sha256(content));
+        assertThat(events.events(Type.PART_RECONNECTED)).isEmpty();
+    }
+
+    @Test
     void aPauseAfterSplitsLeavesACheckpointThatCoversTheObjectAndResumesExactly() throws Exception {
         byte[] content = TestData.bytes(32 * MIB, 52);
         s3.put(bucket, "split-pause.bin", content);

@@ -36,6 +36,11 @@ public record TransferEvent(Type type, Instant time, int part, long rangeStart, 
          * bytes; the part it came from now ends where the new one starts).
          */
         PART_SPLIT,
+        /**
+         * A part's connection ran far below the pace of the others; the part goes on from the same byte on another
+         * connection (the message gives both paces).
+         */
+        PART_RECONNECTED,
         /** A checkpoint could not be written (the previous one stays valid); the message says why. */
         CHECKPOINT_FAILED,
         VERIFIED,
