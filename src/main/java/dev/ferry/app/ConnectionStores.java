@@ -151,8 +151,7 @@ public final class ConnectionStores implements StoreResolver, AutoCloseable {
         open.clear();
         retired.clear();
         if (linkClient != null) {
-            linkClient.dispatcher().executorService().shutdown();
-            linkClient.connectionPool().evictAll();
+            HttpClients.shutdown(linkClient);
         }
     }
 }

@@ -104,8 +104,6 @@ public final class DownloadCommand implements Callable<Integer> {
         this(System.getenv());
     }
 
-    private volatile Path realRoot;
-
     DownloadCommand(Map<String, String> env) {
         this.env = env;
     }
@@ -208,6 +206,7 @@ public final class DownloadCommand implements Callable<Integer> {
     private int downloadPrefix(ObjectUri uri, StoreOptions.Resolved where, long part, long rate) {
         String prefix = uri.key();
         Path root = (dest == null ? Path.of("") : dest).toAbsolutePath().normalize();
+        Path realRoot; // with its links resolved: every object's folder must lie inside it
         try {
             if (Files.exists(root) && !Files.isDirectory(root)) {
                 throw new UsageException("destination is not a folder: " + root);
@@ -216,6 +215,7 @@ public final class DownloadCommand implements Callable<Integer> {
                 throw new UsageException("destination folder does not exist: " + root.getParent());
             }
             Files.createDirectories(root);
+            realRoot = root.toRealPath();
         } catch (IOException e) {
             throw new UsageException("cannot create destination folder " + root + ": " + e.getMessage());
         }
@@ -232,7 +232,7 @@ public final class DownloadCommand implements Callable<Integer> {
                 Thread t = new Thread(() -> {
                     ObjectSummary o;
                     while (!stopping.get() && (o = queue.poll()) != null) {
-                        downloadOne(remote, where, uri, root, o, part, global, results, problems);
+                        downloadOne(remote, where, uri, root, realRoot, o, part, global, results, problems);
                     }
                 }, "ferry-objects-" + i);
                 threads.add(t);
@@ -266,7 +266,7 @@ public final class DownloadCommand implements Callable<Integer> {
         return all;
     }
 
-    private void downloadOne(ObjectStore remote, StoreOptions.Resolved where, ObjectUri under, Path root,
+    private void downloadOne(ObjectStore remote, StoreOptions.Resolved where, ObjectUri under, Path root, Path realRoot,
                              ObjectSummary o, long part, RateLimiter global, List<DownloadResult> results,
                              List<String> problems) {
         String bucket = under.bucket();
@@ -279,7 +279,7 @@ public final class DownloadCommand implements Callable<Integer> {
                 return; // a folder marker
             }
             Files.createDirectories(target.getParent());
-            if (!target.getParent().toRealPath().startsWith(realRoot(root))) {
+            if (!target.getParent().toRealPath().startsWith(realRoot)) {
                 throw new IOException("its folder leads outside " + root);
             }
         } catch (IOException | IllegalArgumentException e) {
@@ -322,16 +322,6 @@ public final class DownloadCommand implements Callable<Integer> {
         running.remove(d);
         printer.printResult(r, System.nanoTime() - t0);
         results.add(r);
-    }
-
-    /** The destination folder with its links resolved, once per run (every object's folder is checked against it). */
-    private Path realRoot(Path root) throws IOException {
-        Path r = realRoot;
-        if (r == null) {
-            r = root.toRealPath();
-            realRoot = r;
-        }
-        return r;
     }
 
     private int summarize(int total, List<DownloadResult> results, List<String> problems, boolean leftOver) {

@@ -76,8 +76,7 @@ final class LinkDownload {
             printer.printResult(result, System.nanoTime() - t0);
             return DownloadCommand.exitCode(result);
         } finally {
-            http.dispatcher().executorService().shutdown();
-            http.connectionPool().evictAll();
+            HttpClients.shutdown(http);
         }
     }
 

@@ -130,8 +130,7 @@ public final class ProfileConnector {
         } catch (RuntimeException e) {
             return ConnectionTest.failed("Cannot test this connection: " + e.getMessage());
         } finally {
-            http.dispatcher().executorService().shutdown();
-            http.connectionPool().evictAll();
+            HttpClients.shutdown(http);
         }
     }
 

@@ -203,19 +203,14 @@ public final class Download implements Transfer {
         if (!CLAIMED.add(temp)) {
             throw busy(temp);
         }
-        try {
-            ensureNotLockedElsewhere(temp);
+        // the lock is held until the files are gone, so no other process can start on them in between
+        try (CheckpointLock held = CheckpointLock.tryAcquire(temp)) {
+            if (held == null) {
+                throw busy(temp);
+            }
             return deleteLeftovers(request);
         } finally {
             CLAIMED.remove(temp);
-        }
-    }
-
-    private static void ensureNotLockedElsewhere(Path temp) throws IOException {
-        try (CheckpointLock probe = CheckpointLock.tryAcquire(temp)) {
-            if (probe == null) {
-                throw busy(temp);
-            }
         }
     }
 
@@ -902,8 +897,7 @@ public final class Download implements Transfer {
             return;
         }
         p.paceCheckedAt = now;
-        if (p.length - p.done.get() < MIN_SPLIT_BYTES || limiter.effectiveRate() > 0
-                || replacements.get() >= request.connections()) {
+        if (p.length - p.done.get() < MIN_SPLIT_BYTES || limiter.effectiveRate() > 0) {
             return;
         }
         double mine = p.pace(now);
@@ -919,7 +913,7 @@ public final class Download implements Transfer {
         }
         others.sort(null);
         double median = others.get(others.size() / 2);
-        if (mine * SLOW_FACTOR < median && replacements.incrementAndGet() <= request.connections()) {
+        if (mine * SLOW_FACTOR < median && replacements.getAndIncrement() < request.connections()) {
             throw new SlowConnectionException(String.format(java.util.Locale.ROOT,
                     "its connection ran at %.1f MB/s, the others at %.1f MB/s; going on from byte %d on another "
                             + "connection", mine * 1e3, median * 1e3, p.start + p.done.get()));
@@ -1071,7 +1065,8 @@ public final class Download implements Transfer {
                 p.crc = Crc64.update(p.crc, buffer.duplicate());
                 p.crcBytes += got;
             }
-            if (p.c32Bytes == p.done.get()) {
+            // one checksum per part as it arrives: the object's own CRC-64 where it has one, else CRC-32C
+            if (!crcChecked && p.c32Bytes == p.done.get()) {
                 p.c32.update(buffer.duplicate());
                 p.c32Bytes += got;
             }
@@ -1228,7 +1223,8 @@ public final class Download implements Transfer {
             if (length != obj.size()) {
                 return discardAndFail("the temp file is " + length + " bytes, the object " + obj.size());
             }
-            List<Part> altered = partsChangedOnDisk();
+            // with a CRC-64 the whole-file check below finds the parts that changed on disk
+            List<Part> altered = crcChecked ? List.of() : partsChangedOnDisk();
             if (!altered.isEmpty() && !refetched) {
                 return fetchAgain(altered, "this part changed on disk since an earlier run fetched it (its CRC-32C "
                         + "differs from the one recorded); fetching it again");
@@ -1287,8 +1283,8 @@ public final class Download implements Transfer {
     /**
      * A listing cannot say whether an ETag that looks like an MD5 is one (under KMS or a customer key it is not),
      * so a file that does not match it is checked against what a HEAD says: its checksums (a TOS object's CRC-64
-     * among them), and its ETag only when the store vouches for it. The GET was conditional on the listed ETag, so a HEAD with another ETag means the
-     * object was replaced since, and the mismatch stands.
+     * among them), and its ETag only when the store vouches for it. The GET was conditional on the listed ETag, so a
+     * HEAD with another ETag means the object was replaced since, and the mismatch stands.
      */
     private Verifier.Outcome verifyAgainstHead(ObjectInfo listed, Verifier.Outcome mismatch) throws IOException {
         ObjectInfo headed;
@@ -1303,12 +1299,8 @@ public final class Download implements Transfer {
         info = headed;
         java.util.OptionalLong crc64 = Crc64.from(headed.checksums());
         if (crc64.isPresent()) {
-            long whole = 0;
-            for (Part p : byOffset(parts)) {
-                whole = Crc64.combine(whole, crcOnDisk(p), p.length);
-            }
-            String what = "CRC-64 " + headed.checksums().get(Crc64.HEADER);
-            return new Verifier.Outcome(true, whole == crc64.getAsLong(), what);
+            return new Verifier.Outcome(true, crcMismatches(crc64.getAsLong()) == null,
+                    "CRC-64 " + headed.checksums().get(Crc64.HEADER));
         }
         return Verifier.verify(headed, channel);
     }
@@ -1482,11 +1474,12 @@ public final class Download implements Transfer {
             return false;
         }
         try {
-            ensureNotLockedElsewhere(request.tempFile());
-            return true;
-        } catch (IOException busy) {
+            // held until the run ends (closed with the run), so no other process starts on the file meanwhile
+            tempLock = CheckpointLock.tryAcquire(request.tempFile());
+        } catch (IOException unavailable) {
             return false;
         }
+        return tempLock != null;
     }
 
     private DownloadResult finishAfterFailure(Throwable t) {
@@ -1673,7 +1666,10 @@ public final class Download implements Transfer {
         volatile long crcBytes;
         /** The CRC-64 an earlier run recorded for this finished part, or null. */
         Long recordedCrc;
-        /** The CRC-32C of the part's first {@code c32Bytes} bytes as they arrived (-1: not known), every object. */
+        /**
+         * The CRC-32C of the part's first {@code c32Bytes} bytes as they arrived (-1: not known), for objects without
+         * a CRC-64.
+         */
         final CRC32C c32 = new CRC32C();
         volatile long c32Bytes;
         /** The CRC-32C an earlier run recorded for this finished part, or null. */
@@ -1713,15 +1709,11 @@ public final class Download implements Transfer {
          * part; 0 while it is too early to tell, or when the part is not in flight.
          */
         long nanosToFinish(long bytes, long now) {
-            long elapsed = now - activeSince;
-            if (!active || elapsed < PACE_AFTER_NANOS) {
+            double pace = pace(now);
+            if (pace < 0) {
                 return 0;
             }
-            long moved = done.get() - doneWhenActivated;
-            if (moved <= 0) {
-                return Long.MAX_VALUE; // nothing in all that time: as slow as can be
-            }
-            return (long) ((double) bytes * elapsed / moved);
+            return pace == 0 ? Long.MAX_VALUE : (long) (bytes / pace); // nothing in all that time: as slow as can be
         }
 
         /** Bytes per nanosecond its connection has kept since it started on the part; -1 while too early to tell. */

@@ -97,9 +97,8 @@ class FirstRunIT {
 
     @Test
     void theDefaultDownloadFolderIsTheUsersDownloadsFolder() {
-        assertThat(settings.get().downloadFolder())
-                .isEqualTo(dev.ferry.app.settings.AppSettings.defaults().downloadFolder());
-        assertThat(Path.of(settings.get().downloadFolder()).getFileName().toString()).isNotBlank();
+        Path folder = Path.of(settings.get().downloadFolder());
+        assertThat(folder).isEqualTo(dev.ferry.app.settings.DownloadsFolder.find());
     }
 
     @Test

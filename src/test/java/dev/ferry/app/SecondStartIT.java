@@ -126,6 +126,8 @@ class SecondStartIT {
     void commandsStayOnTheCommandLineWhileTheAppRuns() throws Exception {
         CliRunner.Result status = cli.run("status");
         assertThat(status.exitCode()).as(status.stderr()).isZero();
+        // answered here, not handed to the window (which would print nothing)
+        assertThat(status.stdout()).contains("no resumable transfers in");
 
         CliRunner.Result bad = cli.run("s3://" + bucket + "/a", "--connections", "4");
         assertThat(bad.exitCode()).isEqualTo(2);

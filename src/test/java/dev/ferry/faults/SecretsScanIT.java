@@ -169,13 +169,12 @@ class SecretsScanIT {
         FaultArtifacts.assertNoSecrets(out, 2 * results.size());
     }
 
-    /** The app's queue: queue.json, checkpoints and each transfer's event log, with a token that expires. */
     /**
      * A presigned link on the command line: a JSON run, a run killed mid-way, `ferry status`, the link expired
      * (403) and a fresh link finishing the killed download. Neither link's signature may appear anywhere.
      */
     @Test
-    @Order(2)
+    @Order(3)
     void aPresignedLinkOnTheCommandLine() throws Exception {
         byte[] content = TestData.bytes(12 * MIB + 5, 44);
         String first = java.util.HexFormat.of().formatHex(TestData.bytes(32, 45));
@@ -211,8 +210,9 @@ class SecretsScanIT {
         FaultArtifacts.assertNoSecrets(out, 2 * results.size());
     }
 
+    /** The app's queue: queue.json, checkpoints and each transfer's event log, with a token that expires. */
     @Test
-    @Order(3)
+    @Order(4)
     void theQueueAndItsEventLog() throws Exception {
         byte[] content = TestData.bytes(3 * MIB + 11, 42);
         Path out = Files.createDirectories(DIR.resolve("queue"));
@@ -253,7 +253,7 @@ class SecretsScanIT {
 
     /** Everything the fault suite wrote in this JVM so far. */
     @Test
-    @Order(4)
+    @Order(5)
     void noArtifactOfTheFaultSuiteHoldsASecret() throws IOException {
         Path root = FaultArtifacts.root();
         try (Stream<Path> s = Files.list(root)) {

@@ -63,30 +63,31 @@ class ListedInfoIT {
         real.close();
     }
 
-    private ObjectSummary listedSummary(String key) throws IOException {
+    /** Puts {@code content} under a new key and returns a request to download it as the listing describes it. */
+    private DownloadRequest listedRequest(byte[] content, String fileName) throws IOException {
+        String key = "listed/" + UUID.randomUUID() + ".bin";
+        s3.put(bucket, key, content);
         ListPage page = real.list(bucket, key, null, null, 10, new CancelSignal());
-        return page.objects().stream().filter(o -> o.key().equals(key)).findFirst().orElseThrow();
+        ObjectSummary summary = page.objects().stream().filter(o -> o.key().equals(key)).findFirst().orElseThrow();
+        ObjectRef ref = ObjectRef.of(bucket, key);
+        return DownloadRequest.of(ref, dir.resolve(fileName)).withKnownInfo(ObjectInfo.listed(ref, summary));
     }
 
-    private static ObjectInfo listed(ObjectRef ref, ObjectSummary o) {
-        return ObjectInfo.listed(ref, o);
+    private static DownloadResult run(Counting store, DownloadRequest request, RecordingListener events) {
+        return new Download(store, request, RateLimiter.unlimited(), events).run();
     }
 
     @Test
     void aListedObjectIsFetchedWithoutAHeadAndCheckedAgainstItsMd5() throws Exception {
         byte[] content = TestData.bytes(300_000, 11);
-        String key = "listed/" + UUID.randomUUID() + ".bin";
-        s3.put(bucket, key, content);
-        ObjectRef ref = ObjectRef.of(bucket, key);
+        DownloadRequest request = listedRequest(content, "a.bin");
         Counting store = new Counting(real, false, false);
-        Path dest = dir.resolve("a.bin");
         RecordingListener events = new RecordingListener();
-        DownloadRequest request = DownloadRequest.of(ref, dest).withKnownInfo(listed(ref, listedSummary(key)));
 
-        DownloadResult r = new Download(store, request, RateLimiter.unlimited(), events).run();
+        DownloadResult r = run(store, request, events);
 
         assertThat(r.state()).as(r.message()).isEqualTo(TransferState.COMPLETED);
-        assertThat(Files.readAllBytes(dest)).isEqualTo(content);
+        assertThat(Files.readAllBytes(request.destination())).isEqualTo(content);
         assertThat(store.heads).hasValue(0);
         assertThat(events.messages(Type.VERIFIED)).startsWith("MD5 ");
     }
@@ -95,18 +96,14 @@ class ListedInfoIT {
     void aFileThatDoesNotMatchAnEtagTheStoreDoesNotVouchForIsKept() throws Exception {
         // the store answers as under KMS: the ETag is not the MD5 of what it serves, and a HEAD says so
         byte[] content = TestData.bytes(100_000, 12);
-        String key = "listed/" + UUID.randomUUID() + ".bin";
-        s3.put(bucket, key, content);
-        ObjectRef ref = ObjectRef.of(bucket, key);
+        DownloadRequest request = listedRequest(content, "kms.bin");
         Counting store = new Counting(real, true, false);
-        Path dest = dir.resolve("kms.bin");
-        DownloadRequest request = DownloadRequest.of(ref, dest).withKnownInfo(listed(ref, listedSummary(key)));
 
-        DownloadResult r = new Download(store, request, RateLimiter.unlimited(), new RecordingListener()).run();
+        DownloadResult r = run(store, request, new RecordingListener());
 
         assertThat(r.state()).as(r.message()).isEqualTo(TransferState.COMPLETED);
         assertThat(store.heads).hasValue(1);
-        byte[] got = Files.readAllBytes(dest);
+        byte[] got = Files.readAllBytes(request.destination());
         assertThat(got).hasSize(content.length);
         assertThat(got[0]).isEqualTo((byte) ~content[0]);
     }
@@ -114,29 +111,16 @@ class ListedInfoIT {
     @Test
     void aFileThatDoesNotMatchAnMd5EtagFailsAndLeavesNothing() throws Exception {
         byte[] content = TestData.bytes(100_000, 13);
-        String key = "listed/" + UUID.randomUUID() + ".bin";
-        s3.put(bucket, key, content);
-        ObjectRef ref = ObjectRef.of(bucket, key);
+        DownloadRequest request = listedRequest(content, "bad.bin");
         Counting store = new Counting(real, true, true);
-        Path dest = dir.resolve("bad.bin");
-        DownloadRequest request = DownloadRequest.of(ref, dest).withKnownInfo(listed(ref, listedSummary(key)));
 
-        DownloadResult r = new Download(store, request, RateLimiter.unlimited(), new RecordingListener()).run();
+        DownloadResult r = run(store, request, new RecordingListener());
 
         assertThat(r.state()).isEqualTo(TransferState.FAILED);
         assertThat(r.message()).contains("does not match the object's MD5");
         assertThat(store.heads).hasValue(1);
-        assertThat(dest).doesNotExist();
+        assertThat(request.destination()).doesNotExist();
         assertThat(request.tempFile()).doesNotExist();
-    }
-
-    @Test
-    void httpDatesAndListingTimesOfTheSameSecondAreTheSameTime() {
-        assertThat(Download.sameTime("Sat, 21 Nov 2026 10:15:30 GMT", "2026-11-21T10:15:30.000Z")).isTrue();
-        assertThat(Download.sameTime("Sat, 21 Nov 2026 10:15:30 GMT", "2026-11-21T10:15:31Z")).isFalse();
-        assertThat(Download.sameTime("Sat, 21 Nov 2026 10:15:30 GMT", "Sat, 21 Nov 2026 10:15:30 GMT")).isTrue();
-        assertThat(Download.sameTime("yesterday", "2026-11-21T10:15:30Z")).isFalse();
-        assertThat(Download.sameTime(null, "2026-11-21T10:15:30Z")).isFalse();
     }
 
     /**

@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -91,8 +90,6 @@ public final class SingleInstance {
             if (lock != null) {
                 return Optional.of(new InstanceServer(home, channel, lock, () -> HELD.remove(key)));
             }
-        } catch (OverlappingFileLockException heldInThisProcess) {
-            // held through a channel this class did not open: the same as another process
         } catch (IOException | RuntimeException e) {
             HELD.remove(key);
             if (channel != null) {

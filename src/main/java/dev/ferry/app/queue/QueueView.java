@@ -217,8 +217,8 @@ public final class QueueView {
         MenuItem cancel = item("Cancel…", () -> actions.cancel(selected()), QueueActions::canCancel);
         MenuItem remove = item("Remove from list", () -> actions.remove(selected()), r -> true);
         MenuItem limit = item("Speed limit…", () -> actions.askLimit(selected()), r -> true);
-        MenuItem fresh = item("Use a fresh link…", () -> selected().stream().findFirst()
-                .ifPresent(actions::askFreshLink), actions::canUseFreshLink);
+        MenuItem fresh = item("Use a fresh link…", () -> selected().stream().filter(actions::canUseFreshLink)
+                .findFirst().ifPresent(actions::askFreshLink), actions::canUseFreshLink);
         MenuItem open = item("Open file", () -> selected().stream().findFirst().ifPresent(actions::openFile),
                 QueueActions::canOpen);
         MenuItem folder = item("Show in folder", () -> selected().stream().findFirst().ifPresent(actions::showInFolder),

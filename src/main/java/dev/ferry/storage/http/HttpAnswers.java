@@ -22,17 +22,40 @@ public final class HttpAnswers {
 
     /** A call that got no answer, as a client error: retryable unless the host or TLS is wrong. */
     public static StoreException classify(String op, IOException e) {
+        Failure f = describe(e);
+        return StoreException.client(op, f.text(), e, f.retryable());
+    }
+
+    /** What a call that got no answer says of itself, and whether another try may help. */
+    public record Failure(String text, boolean retryable) {
+    }
+
+    public static Failure describe(IOException e) {
         if (e instanceof UnknownHostException) {
-            return StoreException.client(op, "unknown host " + e.getMessage(), e, false);
+            return new Failure("unknown host " + e.getMessage(), false);
         }
         if (e instanceof SSLPeerUnverifiedException || e instanceof SSLHandshakeException) {
-            return StoreException.client(op, "TLS verification failed: " + e.getMessage(), e, false);
+            return new Failure("TLS verification failed: " + e.getMessage(), false);
         }
         if (e instanceof SocketTimeoutException) {
-            return StoreException.client(op, "timed out", e, true);
+            return new Failure("timed out", true);
         }
-        return StoreException.client(op, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
-                + e.getMessage()), e, true);
+        return new Failure(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), true);
+    }
+
+    /** A number header (Content-Length, a Content-Range bound), or -1 when absent or not a number ("*"). */
+    static long parseLength(String s) {
+        try {
+            return s == null ? -1 : Long.parseLong(s.strip());
+        } catch (NumberFormatException unknown) {
+            return -1;
+        }
+    }
+
+    /** The total of a Content-Range ({@code bytes 0-0/1234} or {@code bytes *}{@code /1234}), -1 when unknown. */
+    static long contentRangeTotal(String contentRange) {
+        int slash = contentRange == null ? -1 : contentRange.lastIndexOf('/');
+        return slash < 0 ? -1 : parseLength(contentRange.substring(slash + 1));
     }
 
     /** Retry-After in milliseconds (seconds or an HTTP date), -1 when absent or unreadable. */

@@ -22,6 +22,12 @@ public final class HttpClients {
     private HttpClients() {
     }
 
+    /** Lets a client's threads and idle connections go (a client of one command, test or session). */
+    public static void shutdown(OkHttpClient http) {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+
     public static OkHttpClient create(int maxConnections) {
         return create(maxConnections, CONNECT_TIMEOUT, READ_TIMEOUT);
     }

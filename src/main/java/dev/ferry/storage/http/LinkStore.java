@@ -85,7 +85,7 @@ public final class LinkStore implements ObjectStore {
                 sent.call().cancel();
             }
             ObjectInfo info = switch (r.code()) {
-                case 206 -> infoOf(r, totalOf(r.header("Content-Range")), true);
+                case 206 -> infoOf(r, HttpAnswers.contentRangeTotal(r.header("Content-Range")), true);
                 case 416 -> emptyOrUnknown(r);
                 default -> infoOf(r, contentLength(r), false);
             };
@@ -96,7 +96,7 @@ public final class LinkStore implements ObjectStore {
 
     /** A 416 to {@code bytes=0-0} means an empty file ({@code Content-Range: bytes *}{@code /0}). */
     private ObjectInfo emptyOrUnknown(Response r) throws StoreException {
-        long total = totalOf(r.header("Content-Range"));
+        long total = HttpAnswers.contentRangeTotal(r.header("Content-Range"));
         if (total != 0) {
             throw StoreException.client("GET", "the server refused the first byte of " + link.display()
                     + " (HTTP 416) without saying the file is empty", null, false);
@@ -161,22 +161,14 @@ public final class LinkStore implements ObjectStore {
             }
             long length = range[1] - range[0] + 1;
             checkLength(r, length);
-            String changed = sameFile(r, ifMatch, known);
-            if (changed != null) {
-                throw StoreException.server("GET", 412, "PreconditionFailed", "the file on the server changed ("
-                        + changed + ")", null, false);
-            }
+            checkSameFile(r, ifMatch, known);
             return new OkRangeBody(sent.call(), r, start, length, cancel);
         }
         if (r.code() != 200) {
             throw StoreException.client("GET", "the server answered a download with HTTP " + r.code(), null, true);
         }
         // the whole file: when it is still the same file, read it from the byte asked for
-        String changed = sameFile(r, ifMatch, known);
-        if (changed != null) {
-            throw StoreException.server("GET", 412, "PreconditionFailed", "the file on the server changed ("
-                    + changed + ")", null, false);
-        }
+        checkSameFile(r, ifMatch, known);
         long total = contentLength(r);
         long length = end >= 0 ? end - start + 1 : total >= 0 ? total - start : -1;
         if (total >= 0 && end >= total) {
@@ -191,6 +183,14 @@ public final class LinkStore implements ObjectStore {
             throw failure("GET", e);
         }
         return body;
+    }
+
+    private static void checkSameFile(Response r, String ifMatch, ObjectInfo known) throws StoreException {
+        String changed = sameFile(r, ifMatch, known);
+        if (changed != null) {
+            throw StoreException.server("GET", 412, "PreconditionFailed", "the file on the server changed ("
+                    + changed + ")", null, false);
+        }
     }
 
     /** Null when a 200 answer is the file the transfer started on, else what differs. */
@@ -297,10 +297,9 @@ public final class LinkStore implements ObjectStore {
 
     /** A failed exchange, without the link's query or password anywhere in its message or cause. */
     private static StoreException failure(String op, IOException e) {
-        StoreException classified = HttpAnswers.classify(op, e);
+        HttpAnswers.Failure f = HttpAnswers.describe(e);
         IOException scrubbed = new IOException(Link.redactText(String.valueOf(e.getMessage())));
-        String what = classified.getMessage().substring((op + " failed: ").length());
-        return StoreException.client(op, Link.redactText(what), scrubbed, classified.isRetryable());
+        return StoreException.client(op, Link.redactText(f.text()), scrubbed, f.retryable());
     }
 
     /** An error answer, with the service's code and message when it sent an S3-style XML error. */
@@ -349,13 +348,7 @@ public final class LinkStore implements ObjectStore {
     }
 
     private static long contentLength(Response r) {
-        return parse(r.header("Content-Length"));
-    }
-
-    /** The total of a Content-Range ({@code bytes 0-0/1234} or {@code bytes *}{@code /1234}), -1 when unknown. */
-    static long totalOf(String contentRange) {
-        int slash = contentRange == null ? -1 : contentRange.lastIndexOf('/');
-        return slash < 0 ? -1 : parse(contentRange.substring(slash + 1).strip());
+        return HttpAnswers.parseLength(r.header("Content-Length"));
     }
 
     /** First and last byte of a Content-Range, or null when it does not name a range. */
@@ -369,16 +362,9 @@ public final class LinkStore implements ObjectStore {
         if (dash <= 0 || slash < dash) {
             return null;
         }
-        long first = parse(spec.substring(0, dash).strip());
-        long last = parse(spec.substring(dash + 1, slash).strip());
+        long first = HttpAnswers.parseLength(spec.substring(0, dash));
+        long last = HttpAnswers.parseLength(spec.substring(dash + 1, slash));
         return first < 0 || last < first ? null : new long[]{first, last};
     }
 
-    private static long parse(String s) {
-        try {
-            return s == null ? -1 : Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
 }

@@ -43,20 +43,8 @@ public final class OkRangeBody implements RangeBody {
 
     @Override
     public long objectSize() {
-        if (response.code() == 200) {
-            return parseLength(response.header("Content-Length"));
-        }
-        String cr = response.header("Content-Range");
-        int slash = cr == null ? -1 : cr.lastIndexOf('/');
-        return slash < 0 ? -1 : parseLength(cr.substring(slash + 1).strip());
-    }
-
-    private static long parseLength(String s) {
-        try {
-            return s == null ? -1 : Long.parseLong(s);
-        } catch (NumberFormatException unknown) {
-            return -1; // "*" or garbage: the answer does not say
-        }
+        return response.code() == 200 ? HttpAnswers.parseLength(response.header("Content-Length"))
+                : HttpAnswers.contentRangeTotal(response.header("Content-Range"));
     }
 
     @Override

@@ -70,6 +70,8 @@ class NotifierTest {
         for (Thread t : threads) {
             t.join();
         }
+        // every event arrives without finish() pushing: an emit that lands while a delivery winds down is not lost
+        dev.ferry.testing.Await.until("all events delivered", () -> got.size() == senders * each);
         n.finish(10_000);
 
         assertThat(got).hasSize(senders * each);
