@@ -115,7 +115,7 @@ public final class MainWindow {
         statusBar.setId("status-bar");
         statusBar.setText("Ready");
         statusBar.setTooltip(statusTip);
-        this.actions = new QueueActions(model, root, this::status, opener);
+        this.actions = new QueueActions(model, root, this::status, opener, intake.background());
         this.queue = new QueueView(model, actions);
         this.detail = new DetailPane(model, actions);
         queue.table().setPlaceholder(firstRun());

@@ -2,7 +2,6 @@ package dev.ferry.cli;
 
 import dev.ferry.transfer.FailureKind;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,26 +125,32 @@ public final class DownloadCommand implements Callable<Integer> {
             throw new UsageException("--checkpoint, --cancel and --version-id work on one object, not a prefix");
         }
         StoreOptions.Resolved where = store.resolve(uri.scheme(), env, !cancel);
-        PrintStream out = System.out;
         if (prefixMode) {
             return downloadPrefix(uri, where, part, rate);
         }
         DownloadRequest request = singleRequest(uri, where, part, rate);
         if (cancel) {
-            return cancelTransfer(request, out);
+            return cancelTransfer(request, uri.toString());
         }
         try (ObjectStore remote = store.openLimited(where, connections, connections, rate)) {
-            RateLimiter global = RateLimiter.unlimited();
-            TransferPrinter printer = new TransferPrinter(TransferPrinter.modeFor(json, false), uri.toString(), out,
-                    System.err);
-            Download download = new Download(remote, request, global, printer);
-            running.add(download);
-            Signals.onStop(this::pauseAll);
-            long t0 = System.nanoTime();
-            DownloadResult result = download.run();
-            printer.printResult(result, System.nanoTime() - t0);
-            return exitCode(result);
+            return runOne(remote, request, uri.toString());
         }
+    }
+
+    /**
+     * Runs one download to its end, printing its progress and result under {@code label} (a link's label never
+     * shows its query); a stop signal pauses it. Returns the exit code.
+     */
+    int runOne(ObjectStore remote, DownloadRequest request, String label) {
+        TransferPrinter printer = new TransferPrinter(TransferPrinter.modeFor(json, false), label, System.out,
+                System.err);
+        Download download = new Download(remote, request, RateLimiter.unlimited(), printer);
+        running.add(download);
+        Signals.onStop(this::pauseAll);
+        long t0 = System.nanoTime();
+        DownloadResult result = download.run();
+        printer.printResult(result, System.nanoTime() - t0);
+        return exitCode(result);
     }
 
     private DownloadRequest singleRequest(ObjectUri uri, StoreOptions.Resolved where, long part, long rate) {
@@ -165,20 +170,18 @@ public final class DownloadCommand implements Callable<Integer> {
                 .withOverwrite(overwrite).withRateLimit(rate);
     }
 
-    private int cancelTransfer(DownloadRequest request, PrintStream out) {
+    /** Deletes a download's checkpoint and partial file, saying so under {@code label}. */
+    int cancelTransfer(DownloadRequest request, String label) {
         try {
             boolean removed = Download.discard(request);
-            out.println(removed ? "discarded the checkpoint and partial file of " + source
-                    : "nothing to cancel for " + source);
+            System.out.println(removed ? "discarded the checkpoint and partial file of " + label
+                    : "nothing to cancel for " + label);
             return 0;
         } catch (IOException e) {
             throw new UsageException("cannot remove the partial download: " + e.getMessage());
         }
     }
 
-    void track(Download d) {
-        running.add(d);
-    }
 
     void pauseAll() {
         stopping.set(true);

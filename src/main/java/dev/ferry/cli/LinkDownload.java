@@ -1,6 +1,5 @@
 package dev.ferry.cli;
 
-import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +12,9 @@ import dev.ferry.storage.http.Link;
 import dev.ferry.storage.http.LinkNames;
 import dev.ferry.storage.http.LinkStore;
 import dev.ferry.storage.http.RetryPolicy;
-import dev.ferry.transfer.Download;
 import dev.ferry.transfer.DownloadRequest;
-import dev.ferry.transfer.DownloadResult;
 import dev.ferry.transfer.SafePaths;
 import dev.ferry.transfer.checkpoint.CheckpointFiles;
-import dev.ferry.transfer.limit.RateLimiter;
 import okhttp3.OkHttpClient;
 
 /**
@@ -64,17 +60,9 @@ final class LinkDownload {
                     .withConnections(cmd.connections).withCheckpoint(checkpoint).withOverwrite(cmd.overwrite)
                     .withRateLimit(rate).withKnownInfo(info);
             if (cmd.cancel) {
-                return cancel(request, link);
+                return cmd.cancelTransfer(request, link.display());
             }
-            TransferPrinter printer = new TransferPrinter(TransferPrinter.modeFor(cmd.json, false), link.display(),
-                    System.out, System.err);
-            Download download = new Download(store, request, RateLimiter.unlimited(), printer);
-            cmd.track(download);
-            Signals.onStop(cmd::pauseAll);
-            long t0 = System.nanoTime();
-            DownloadResult result = download.run();
-            printer.printResult(result, System.nanoTime() - t0);
-            return DownloadCommand.exitCode(result);
+            return cmd.runOne(store, request, link.display());
         } finally {
             HttpClients.shutdown(http);
         }
@@ -126,16 +114,5 @@ final class LinkDownload {
     /** Content-Disposition's name, else the link's last path segment, made safe for a file system. */
     static String fileName(Link link, ObjectInfo info) {
         return SafePaths.safeSegment(LinkNames.fileName(link, info));
-    }
-
-    private int cancel(DownloadRequest request, Link link) {
-        try {
-            boolean removed = Download.discard(request);
-            System.out.println(removed ? "discarded the checkpoint and partial file of " + link.display()
-                    : "nothing to cancel for " + link.display());
-            return 0;
-        } catch (IOException e) {
-            throw new UsageException("cannot remove the partial download: " + e.getMessage());
-        }
     }
 }

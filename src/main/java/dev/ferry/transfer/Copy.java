@@ -365,8 +365,7 @@ public final class Copy implements Transfer {
             return afterUploadGone(cp, "the multipart upload " + cp.uploadId() + " lists none of its recorded "
                     + "parts", cp.uploadId());
         }
-        plan = cp.parts().stream().map(p -> new PartPlan.Range(p.number(), p.start(), p.length())).toList();
-        etags = new AtomicReferenceArray<>(plan.size());
+        planFrom(cp);
         for (CopyCheckpoint.Part p : cp.parts()) {
             UploadedPart server = onServer.get(p.number());
             // a part the server holds at the right size counts, even if the checkpoint missed its ETag
@@ -384,6 +383,12 @@ public final class Copy implements Transfer {
         return Resume.RESUMED;
     }
 
+    /** The checkpoint's parts become the plan, with no part known to be copied yet. */
+    private void planFrom(CopyCheckpoint cp) {
+        plan = cp.parts().stream().map(p -> new PartPlan.Range(p.number(), p.start(), p.length())).toList();
+        etags = new AtomicReferenceArray<>(plan.size());
+    }
+
     /**
      * The checkpoint's upload is gone: completed by a run killed before it could delete the checkpoint (then the
      * destination already is the copy), or aborted elsewhere (then the copy starts over).
@@ -392,8 +397,7 @@ public final class Copy implements Transfer {
         String proof = destinationIsTheCopy(cp);
         if (proof != null) {
             reused = info.size();
-            plan = cp.parts().stream().map(p -> new PartPlan.Range(p.number(), p.start(), p.length())).toList();
-            etags = new AtomicReferenceArray<>(plan.size());
+            planFrom(cp);
             for (CopyCheckpoint.Part p : cp.parts()) {
                 etags.set(p.number() - 1, p.etag() != null ? p.etag() : "");
             }

@@ -134,8 +134,12 @@ public final class Download implements Transfer {
     /** Parts were fetched again after a CRC-64 mismatch; a second mismatch fails the download. */
     private boolean refetched;
     private long reused;
+    /** The done bytes of each part the last checkpoint recorded; under {@link #writeLock}. */
     private long[] lastSaved;
+    /** Splits and checkpoint snapshots never interleave. */
     private final Object saveLock = new Object();
+    /** One checkpoint is forced and written at a time, in the order of their snapshots. */
+    private final Object writeLock = new Object();
 
     public Download(ObjectStore store, DownloadRequest request, RateLimiter parentLimiter, TransferListener listener) {
         this(store, request, parentLimiter, listener, RetryPolicy.DEFAULT);
@@ -1156,15 +1160,22 @@ public final class Download implements Transfer {
 
     /** Forces the data the snapshot counts, then records it (if there is a checkpoint). Skips when nothing changed. */
     private void saveCheckpoint() throws IOException {
-        synchronized (saveLock) {
-            Part[] ps = parts;
-            long[] done = doneArray(ps);
-            if (Arrays.equals(done, lastSaved)) {
-                return;
+        synchronized (writeLock) {
+            long[] done;
+            DownloadCheckpoint cp;
+            // the parts as they stand, never halfway through a split; the slow part (the disk) comes after, so a
+            // split waits for a snapshot at most, not for a force
+            synchronized (saveLock) {
+                Part[] ps = parts;
+                done = doneArray(ps);
+                if (Arrays.equals(done, lastSaved)) {
+                    return;
+                }
+                cp = request.checkpoint() != null ? checkpointOf(ps, done) : null;
             }
-            channel.force(false);
-            if (request.checkpoint() != null) {
-                CheckpointFiles.write(request.checkpoint(), checkpointOf(ps, done));
+            channel.force(false); // every byte the snapshot counts was written before it was counted
+            if (cp != null) {
+                CheckpointFiles.write(request.checkpoint(), cp);
             }
             lastSaved = done;
         }
@@ -1417,7 +1428,7 @@ public final class Download implements Transfer {
             return;
         }
         try {
-            synchronized (saveLock) {
+            synchronized (writeLock) {
                 lastSaved = null;
             }
             if (channel != null && channel.isOpen()) {

@@ -137,7 +137,8 @@ class AppLinksIT {
         web.reset();
         web.slowTo(0);
 
-        QueueActions actions = new QueueActions(context.model(), window.root(), s -> { }, p -> { });
+        QueueActions actions = new QueueActions(context.model(), window.root(), s -> { }, p -> { },
+                context.background());
         TransferRow row = WaitForAsyncUtils.asyncFx(() -> {
             context.model().refresh();
             return context.model().rows().get(0);

@@ -128,4 +128,41 @@ class PartSchedulerTest {
         assertThat(s.next()).hasToString("[0..0]");
         assertThat(s.next()).isNull();
     }
+
+    @Test
+    void aWaitingWorkerIsToldAtOnceWhenTheLastRunEndsAndWhenTheTransferStops() throws Exception {
+        // the recheck is a minute: only the scheduler's own wake-up can end these waits within seconds
+        PartScheduler s = new PartScheduler(1, i -> false, i -> false, 2, inFlight -> -1);
+        PartScheduler.Run only = s.next();
+        java.util.concurrent.CompletableFuture<PartScheduler.Run> waiting = waitFor(s, () -> false);
+        Thread.sleep(100);
+        assertThat(waiting).isNotDone();
+        assertThat(s.advance(only)).isFalse();
+        assertThat(waiting.get(5, java.util.concurrent.TimeUnit.SECONDS)).isNull();
+
+        PartScheduler stopping = new PartScheduler(1, i -> false, i -> false, 2, inFlight -> -1);
+        assertThat(stopping.next()).isNotNull();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CompletableFuture<PartScheduler.Run> stopped = waitFor(stopping, stop::get);
+        Thread.sleep(100);
+        assertThat(stopped).isNotDone();
+        stop.set(true);
+        stopping.wake();
+        assertThat(stopped.get(5, java.util.concurrent.TimeUnit.SECONDS)).isNull();
+    }
+
+    private static java.util.concurrent.CompletableFuture<PartScheduler.Run> waitFor(PartScheduler s,
+            java.util.function.BooleanSupplier stop) {
+        java.util.concurrent.CompletableFuture<PartScheduler.Run> f = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(s.nextWaiting(60_000, stop));
+            } catch (InterruptedException | RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
 }

@@ -50,6 +50,11 @@ public final class Intake {
         this.linkStores = linkStores;
     }
 
+    /** Where its background work runs: listings, link probes, the secret store. */
+    public Executor background() {
+        return background;
+    }
+
     /**
      * Queues downloads of plain links into {@code folder}, in the background: each link is asked first (one
      * byte), so its file is named as the server suggests (Content-Disposition), else after the link's last path

@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
+import javafx.application.Platform;
 import javafx.scene.Node;
 
 import dev.ferry.app.ui.Dialogs;
@@ -29,18 +31,23 @@ public final class QueueActions {
     private final Node owner;
     private final Consumer<String> status;
     private final Consumer<Path> opener;
+    private final Executor background;
 
     /**
-     * @param owner  the node dialogs belong to
-     * @param status shows a one-line message to the person
-     * @param opener opens a file or folder with the desktop's default application
+     * @param owner      the node dialogs belong to
+     * @param status     shows a one-line message to the person
+     * @param opener     opens a file or folder with the desktop's default application
+     * @param background where the secret store is written (on Linux each call starts a process, and a locked
+     *                   keyring waits for its password): never the FX thread
      */
-    public QueueActions(QueueModel model, Node owner, Consumer<String> status, Consumer<Path> opener) {
+    public QueueActions(QueueModel model, Node owner, Consumer<String> status, Consumer<Path> opener,
+                        Executor background) {
         this.service = model.service();
         this.model = model;
         this.owner = owner;
         this.status = status;
         this.opener = opener;
+        this.background = background;
     }
 
     /** Whether the row is a link download that a fresh link can continue (it failed or is paused). */
@@ -61,8 +68,8 @@ public final class QueueActions {
     }
 
     /**
-     * Points a link download at {@code text} and queues it again; a bad link, or a transfer that is not a link
-     * download, gets a message instead.
+     * Points a link download at {@code text} and queues it again once the secret store holds the fresh link (in the
+     * background); a bad link, or a transfer that is not a link download, gets a message instead and false.
      */
     public boolean useFreshLink(TransferRow row, String text) {
         Link fresh;
@@ -77,28 +84,35 @@ public final class QueueActions {
             status.accept("Only a failed or paused link download can take a fresh link");
             return false;
         }
-        try {
-            model.links().orElseThrow().replace(id, fresh);
-        } catch (IOException e) {
-            status.accept("The fresh link could not be kept: " + e.getMessage());
-            return false;
-        }
-        service.resume(row.id());
-        model.refresh();
-        status.accept("Continuing " + row.nameProperty().get() + " from " + fresh.display());
+        LinkBook book = model.links().orElseThrow();
+        String name = row.nameProperty().get();
+        background.execute(() -> {
+            try {
+                book.replace(id, fresh);
+            } catch (IOException e) {
+                Platform.runLater(() -> status.accept("The fresh link could not be kept: " + e.getMessage()));
+                return;
+            }
+            service.resume(row.id());
+            Platform.runLater(() -> {
+                model.refresh();
+                status.accept("Continuing " + name + " from " + fresh.display());
+            });
+        });
         return true;
     }
 
     /** A removed link download's link leaves the secret store too. */
     private void forgetLink(String connectionId) {
         if (LinkBook.isLink(connectionId)) {
-            model.links().ifPresent(book -> {
+            model.links().ifPresent(book -> background.execute(() -> {
                 try {
                     book.forget(connectionId);
                 } catch (IOException e) {
-                    status.accept("The removed download's link could not be forgotten: " + e.getMessage());
+                    Platform.runLater(() -> status.accept("The removed download's link could not be forgotten: "
+                            + e.getMessage()));
                 }
-            });
+            }));
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.StoreException;
 import okhttp3.Call;
+import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
@@ -63,8 +64,19 @@ public final class Exchange {
         StoreException of(String op, Response r, byte[] document);
     }
 
+    /**
+     * Sends a request of an object-store protocol with retries: each attempt builds (and so signs) {@code request}
+     * afresh and reads the answer as {@link #execute} does.
+     */
+    public static Sent send(OkHttpClient http, RetryPolicy retry, CancelSignal cancel, String op,
+                            Supplier<Request> request, boolean document, int maxDocumentBytes, Errors errors)
+            throws StoreException, InterruptedIOException {
+        return retrying(retry, cancel, () -> execute(op, http.newCall(build(op, request)), document, maxDocumentBytes,
+                errors, cancel));
+    }
+
     /** Builds one attempt's request; a request OkHttp cannot send (say, a non-ASCII header) is a final failure. */
-    public static Request build(String op, Supplier<Request> builder) throws StoreException {
+    private static Request build(String op, Supplier<Request> builder) throws StoreException {
         try {
             return builder.get();
         } catch (IllegalArgumentException e) {
@@ -94,8 +106,8 @@ public final class Exchange {
      * document (at most {@code maxDocumentBytes}) when {@code document} is set. The call stays cancellable until
      * the document is read too, so a slow CompleteMultipartUpload can be stopped.
      */
-    public static Attempt execute(String op, Call call, boolean document, int maxDocumentBytes, Errors errors,
-                                  CancelSignal cancel) {
+    private static Attempt execute(String op, Call call, boolean document, int maxDocumentBytes, Errors errors,
+                                   CancelSignal cancel) {
         try (CancelSignal.Registration ignored = cancel.register(call::cancel)) {
             Response response;
             try {

@@ -386,9 +386,8 @@ public final class S3Store implements CopyStore {
                           Map<String, String> headers, RequestBody body, boolean document, CancelSignal cancel)
             throws StoreException, InterruptedIOException {
         HttpAnswers.refuseDotSegments(op, key);
-        return Exchange.retrying(retry, cancel, () -> Exchange.execute(op,
-                http.newCall(Exchange.build(op, () -> buildRequest(method, bucket, key, query, headers, body))),
-                document, MAX_DOCUMENT_BYTES, ERRORS, cancel));
+        return Exchange.send(http, retry, cancel, op, () -> buildRequest(method, bucket, key, query, headers, body),
+                document, MAX_DOCUMENT_BYTES, ERRORS);
     }
 
     /** {@code bucket} is null for a request to the endpoint itself (ListBuckets). */

@@ -72,9 +72,8 @@ final class TosTransport {
               Map<String, String> headers, RequestBody body, boolean document, CancelSignal cancel)
             throws StoreException, InterruptedIOException {
         HttpAnswers.refuseDotSegments(op, key);
-        return Exchange.retrying(retry, cancel, () -> Exchange.execute(op,
-                http.newCall(Exchange.build(op, () -> buildRequest(method, bucket, key, query, headers, body))),
-                document, MAX_DOCUMENT_BYTES, ERRORS, cancel));
+        return Exchange.send(http, retry, cancel, op, () -> buildRequest(method, bucket, key, query, headers, body),
+                document, MAX_DOCUMENT_BYTES, ERRORS);
     }
 
     /** How TOS fails: a JSON error document, in an error answer or (for copies and Complete) in a 200. */

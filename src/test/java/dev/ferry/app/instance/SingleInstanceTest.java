@@ -86,12 +86,15 @@ class SingleInstanceTest {
         assertThat(send(server.port(), "{\"links\":[\"s3://b/k\"]}\n")).isEqualTo(Handover.REFUSED);
         assertThat(send(server.port(), "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")).isEqualTo(Handover.REFUSED);
         assertThat(send(server.port(), "x".repeat(Handover.MAX_LINE + 10))).isNotEqualTo(Handover.ACCEPTED);
-        try (Socket silent = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
-            silent.getOutputStream().write('{'); // and then nothing: the server gives up on it and moves on
-        }
         assertThat(received).isEmpty();
 
-        assertThat(SingleInstance.claim(home, List.of("s3://b/k"), PATIENCE)).isInstanceOf(Claim.HandedOver.class);
+        try (Socket silent = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            silent.getOutputStream().write('{'); // and then nothing, the connection left open
+            silent.getOutputStream().flush();
+            // the server gives up on the silent client after its read timeout and then answers the next one
+            Duration patience = Duration.ofMillis(InstanceServer.READ_TIMEOUT_MILLIS).plus(PATIENCE);
+            assertThat(SingleInstance.claim(home, List.of("s3://b/k"), patience)).isInstanceOf(Claim.HandedOver.class);
+        }
         assertThat(received).containsExactly(List.of("s3://b/k"));
     }
 
