@@ -41,6 +41,11 @@ public final class AppIcons {
         return images;
     }
 
+    /** The icon drawn at {@code size} pixels, if there is one. */
+    public static java.util.Optional<Image> image(int size) {
+        return images().stream().filter(i -> i.getWidth() == size).findFirst();
+    }
+
     /** Gives a stage the icon, unless it was given one of its own. */
     public static void apply(Stage stage) {
         if (stage.getIcons().isEmpty()) {

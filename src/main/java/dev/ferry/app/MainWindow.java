@@ -349,7 +349,7 @@ public final class MainWindow {
      */
     private VBox firstRun() {
         ImageView icon = new ImageView();
-        AppIcons.images().stream().filter(i -> i.getWidth() == 64).findFirst().ifPresent(icon::setImage);
+        AppIcons.image(64).ifPresent(icon::setImage);
         Label title = new Label("No transfers yet");
         title.setId("first-run-title");
         title.setStyle("-fx-font-size: 20px; -fx-font-weight: bold;");

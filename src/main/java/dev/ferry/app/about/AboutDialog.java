@@ -61,7 +61,7 @@ public final class AboutDialog {
 
     private static ImageView icon() {
         ImageView view = new ImageView();
-        AppIcons.images().stream().filter(i -> i.getWidth() == 128).findFirst().ifPresent(view::setImage);
+        AppIcons.image(128).ifPresent(view::setImage);
         view.setFitWidth(96);
         view.setFitHeight(96);
         view.setSmooth(true);
