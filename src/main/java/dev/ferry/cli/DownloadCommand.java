@@ -109,7 +109,6 @@ public final class DownloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Warmup.inBackground();
         if (Link.looksLikeLink(source)) {
             return new LinkDownload(this).run();
         }
@@ -281,7 +280,7 @@ public final class DownloadCommand implements Callable<Integer> {
             if (target == null) {
                 return; // a folder marker
             }
-            Files.createDirectories(target.getParent());
+            CheckpointFiles.ensureFolder(target.getParent());
             if (!target.getParent().toRealPath().startsWith(realRoot)) {
                 throw new IOException("its folder leads outside " + root);
             }

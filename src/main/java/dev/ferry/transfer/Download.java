@@ -1451,8 +1451,16 @@ public final class Download implements Transfer {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, dest, StandardCopyOption.REPLACE_EXISTING);
             }
+        } else if (Files.exists(dest)) {
+            throw new FileAlreadyExistsException(dest.toString());
         } else {
-            Files.move(temp, dest);
+            // the same test then rename as a plain move, which finds out that dest is missing by catching an
+            // exception inside the JDK: once per object in a folder of small files
+            try {
+                Files.move(temp, dest, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, dest);
+            }
         }
         CheckpointFiles.forceDirectory(dest.getParent());
     }

@@ -102,7 +102,9 @@ public final class CheckpointFiles {
      * that owns the transfer calls this, so no live write is swept away.
      */
     public static boolean delete(Path checkpoint) throws IOException {
-        boolean existed = Files.deleteIfExists(checkpoint);
+        // asked first: a missing file costs deleteIfExists an exception inside the JDK, which a folder of small
+        // objects would pay for once per object
+        boolean existed = Files.exists(checkpoint) && Files.deleteIfExists(checkpoint);
         Path dir = checkpoint.toAbsolutePath().getParent();
         if (dir != null && Files.isDirectory(dir)) {
             String prefix = checkpoint.getFileName() + ".tmp-";
@@ -119,6 +121,9 @@ public final class CheckpointFiles {
     /** Reads a JSON file; null when it does not exist; {@link IOException} when it cannot be parsed. */
     public static <T> T read(Path file, Class<T> type) throws IOException {
         byte[] bytes;
+        if (!Files.exists(file)) {
+            return null; // asked first, as in delete: most transfers have no checkpoint yet
+        }
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
@@ -129,6 +134,16 @@ public final class CheckpointFiles {
             throw new IOException(file + " holds no " + type.getSimpleName());
         }
         return value;
+    }
+
+    /**
+     * Creates {@code dir} and its parents unless it is already a folder. Asking first is cheaper than
+     * {@link Files#createDirectories} on a folder that exists, which throws and catches two exceptions inside.
+     */
+    public static void ensureFolder(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+        }
     }
 
     /** Makes a rename or delete in {@code dir} durable where the platform allows it. */

@@ -55,7 +55,7 @@ public final class CheckpointLock implements AutoCloseable {
         }
         boolean acquired = false;
         try {
-            Files.createDirectories(file.getParent());
+            CheckpointFiles.ensureFolder(file.getParent());
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
                 try {
                     Files.createFile(file);
