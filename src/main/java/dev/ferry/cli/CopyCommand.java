@@ -72,6 +72,7 @@ public final class CopyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Warmup.inBackground();
         ObjectUri from = ObjectUri.parse(source);
         ObjectUri to = ObjectUri.parse(dest);
         if (from.scheme() != to.scheme()) {

@@ -40,9 +40,6 @@ public final class FerryCommand implements Runnable {
      * reflects over every command it is given, which a short transfer would otherwise pay for at start).
      */
     public static int execute(String... args) {
-        if (args.length > 0 && Warmup.helps(args[0])) {
-            Warmup.inBackground();
-        }
         CommandLine cl = new CommandLine(new FerryCommand());
         Supplier<Object> chosen = args.length > 0 ? COMMANDS.get(args[0]) : null;
         if (chosen != null) {

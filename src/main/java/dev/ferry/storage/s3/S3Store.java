@@ -71,7 +71,7 @@ public final class S3Store implements CopyStore {
     }
 
     /**
-     * Loads the XML reader ahead of the first answer that needs it. A command-line run calls this on a
+     * Loads the XML reader ahead of the first answer that needs it. A command-line copy calls this on a
      * background thread at start, so the cost overlaps the network instead of following it.
      */
     public static void warmUp() {
