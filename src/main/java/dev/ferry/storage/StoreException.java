@@ -47,6 +47,11 @@ public class StoreException extends IOException {
         return new StoreException(operation + " failed: " + what, cause, 0, null, null, null, retryable);
     }
 
+    /** A paged listing whose next page is the page just read: following it would never end. */
+    public static StoreException noProgress(String operation) {
+        return client(operation, "the server's listing does not advance from one page to the next", null, false);
+    }
+
     public boolean isServerError() {
         return httpStatus != 0;
     }

@@ -106,4 +106,53 @@ public final class HttpAnswers {
             }
         }
     }
+
+    /**
+     * The body of an object store's answer to a ranged GET of {@code [start, endInclusive]}: a 206 with exactly
+     * that Content-Range, or a 200 when the range starts at 0 (a server that ignores Range sends the whole object,
+     * which is only that range when it is the whole object); the length must be the range's. Anything else
+     * closes the answer and is a retryable error.
+     */
+    public static OkRangeBody rangeBody(Exchange.Sent sent, long start, long endInclusive,
+                                        dev.ferry.storage.CancelSignal cancel) throws StoreException {
+        okhttp3.Response r = sent.response();
+        long expected = endInclusive - start + 1;
+        try {
+            String contentLength = r.header("Content-Length");
+            if (r.code() == 206) {
+                String cr = r.header("Content-Range");
+                String want = "bytes " + start + "-" + endInclusive + "/";
+                if (cr == null || !cr.startsWith(want)) {
+                    throw StoreException.client("GetObject", "the server answered range " + start + "-"
+                            + endInclusive + " with Content-Range " + cr, null, true);
+                }
+            } else if (!(r.code() == 200 && start == 0)) {
+                throw StoreException.client("GetObject", "the server answered a range request with HTTP "
+                        + r.code(), null, true);
+            }
+            if (contentLength != null && !contentLength.equals(Long.toString(expected))) {
+                throw StoreException.client("GetObject", "the server sent " + contentLength
+                        + " bytes for a range of " + expected, null, true);
+            }
+            return new OkRangeBody(sent.call(), r, start, expected, cancel);
+        } catch (StoreException e) {
+            r.close();
+            throw e;
+        }
+    }
+
+    /** Reads a document out of a 2xx answer. */
+    @FunctionalInterface
+    public interface Parse<T> {
+        T parse() throws IOException;
+    }
+
+    /** A 2xx answer whose document makes no sense is final: asking again would most likely get the same. */
+    public static <T> T parsed(String op, Parse<T> parse) throws StoreException {
+        try {
+            return parse.parse();
+        } catch (IOException | RuntimeException e) {
+            throw StoreException.client(op, "the answer could not be read: " + e.getMessage(), e, false);
+        }
+    }
 }

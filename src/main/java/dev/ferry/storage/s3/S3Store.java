@@ -4,26 +4,25 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 
 import dev.ferry.storage.BucketSummary;
+import dev.ferry.storage.BucketsPage;
 import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.CopyStore;
 import dev.ferry.storage.Etags;
 import dev.ferry.storage.ListPage;
+import dev.ferry.storage.MultipartPages;
 import dev.ferry.storage.ObjectInfo;
 import dev.ferry.storage.ObjectRef;
 import dev.ferry.storage.RangeBody;
 import dev.ferry.storage.StoreException;
-import dev.ferry.storage.http.OkRangeBody;
 import dev.ferry.storage.http.Exchange;
 import dev.ferry.storage.http.Exchange.Sent;
 import dev.ferry.storage.http.HttpAnswers;
@@ -105,17 +104,8 @@ public final class S3Store implements CopyStore {
         if (ifMatch != null) {
             headers.put("if-match", Etags.quoted(ifMatch));
         }
-        Sent sent = sendCall("GetObject", "GET", ref.bucket(), ref.key(), versionQuery(ref), headers, null, false,
-                cancel);
-        Response r = sent.response();
-        try {
-            long expected = endInclusive - start + 1;
-            checkRangeAnswer(r, start, endInclusive, expected);
-            return new OkRangeBody(sent.call(), r, start, expected, cancel);
-        } catch (StoreException e) {
-            r.close();
-            throw e;
-        }
+        return HttpAnswers.rangeBody(sendCall("GetObject", "GET", ref.bucket(), ref.key(), versionQuery(ref),
+                headers, null, false, cancel), start, endInclusive, cancel);
     }
 
     /**
@@ -124,37 +114,18 @@ public final class S3Store implements CopyStore {
      */
     @Override
     public List<BucketSummary> listBuckets(CancelSignal cancel) throws StoreException, InterruptedIOException {
-        List<BucketSummary> all = new ArrayList<>();
-        String token = null;
-        do {
+        return BucketsPage.all("ListBuckets", token -> {
             Map<String, String> query = token == null ? Map.of() : Map.of("continuation-token", token);
             byte[] doc = sendForDocument("ListBuckets", "GET", null, "", query, Map.of(), null, cancel);
-            S3Xml.BucketsPage page = parsed("ListBuckets", () -> S3Xml.parseBuckets(doc));
-            all.addAll(page.buckets());
-            if (page.nextToken() != null && page.nextToken().equals(token)) {
-                throw noProgress("ListBuckets");
-            }
-            token = page.nextToken();
-        } while (token != null);
-        return all;
+            return HttpAnswers.parsed("ListBuckets", () -> S3Xml.parseBuckets(doc));
+        });
     }
 
     @Override
     public ListPage list(String bucket, String prefix, String delimiter, String continuationToken, int maxKeys,
                          CancelSignal cancel) throws StoreException, InterruptedIOException {
-        Map<String, String> q = new TreeMap<>();
-        q.put("list-type", "2");
+        Map<String, String> q = ListPage.query(prefix, delimiter, continuationToken, maxKeys);
         q.put("encoding-type", "url");
-        q.put("max-keys", Integer.toString(maxKeys));
-        if (prefix != null && !prefix.isEmpty()) {
-            q.put("prefix", prefix);
-        }
-        if (delimiter != null && !delimiter.isEmpty()) {
-            q.put("delimiter", delimiter);
-        }
-        if (continuationToken != null) {
-            q.put("continuation-token", continuationToken);
-        }
         try (Response r = send("ListObjectsV2", "GET", bucket, "", q, Map.of(), null, cancel)) {
             byte[] body = HttpAnswers.readBounded(r.body(), MAX_DOCUMENT_BYTES, "ListObjectsV2");
             try {
@@ -189,7 +160,7 @@ public final class S3Store implements CopyStore {
             throws StoreException, InterruptedIOException {
         byte[] doc = sendForDocument("CreateMultipartUpload", "POST", dest.bucket(), dest.key(), Map.of("uploads", ""),
                 carried(metadata), null, cancel);
-        return parsed("CreateMultipartUpload", () -> S3Xml.parseUploadId(doc));
+        return HttpAnswers.parsed("CreateMultipartUpload", () -> S3Xml.parseUploadId(doc));
     }
 
     @Override
@@ -200,7 +171,7 @@ public final class S3Store implements CopyStore {
         Map<String, String> headers = copySource("UploadPartCopy", source, sourceIfMatch);
         headers.put("x-amz-copy-source-range", "bytes=" + start + "-" + endInclusive);
         byte[] doc = sendForDocument("UploadPartCopy", "PUT", dest.bucket(), dest.key(), query, headers, null, cancel);
-        return parsed("UploadPartCopy", () -> S3Xml.parseEtag(doc));
+        return HttpAnswers.parsed("UploadPartCopy", () -> S3Xml.parseEtag(doc));
     }
 
     /** Parts go out sorted by number whatever order they come in, since S3 refuses any other order. */
@@ -214,7 +185,7 @@ public final class S3Store implements CopyStore {
         RequestBody body = RequestBody.create(xml.getBytes(StandardCharsets.UTF_8), XML);
         byte[] doc = sendForDocument("CompleteMultipartUpload", "POST", dest.bucket(), dest.key(),
                 Map.of("uploadId", uploadId), headers, body, cancel);
-        return parsed("CompleteMultipartUpload", () -> S3Xml.parseEtag(doc));
+        return HttpAnswers.parsed("CompleteMultipartUpload", () -> S3Xml.parseEtag(doc));
     }
 
     /**
@@ -242,50 +213,33 @@ public final class S3Store implements CopyStore {
     @Override
     public List<UploadedPart> listParts(ObjectRef dest, String uploadId, CancelSignal cancel)
             throws StoreException, InterruptedIOException {
-        List<UploadedPart> all = new ArrayList<>();
-        Integer marker = null;
-        do {
+        return MultipartPages.allParts(marker -> {
             Map<String, String> query = new TreeMap<>(Map.of("uploadId", uploadId, "max-parts", "1000"));
             if (marker != null) {
                 query.put("part-number-marker", marker.toString());
             }
             byte[] doc = sendForDocument("ListParts", "GET", dest.bucket(), dest.key(), query, Map.of(), null, cancel);
-            S3Xml.PartsPage page = parsed("ListParts", () -> S3Xml.parseParts(doc));
-            all.addAll(page.parts());
-            if (page.nextMarker() != null && marker != null && page.nextMarker() <= marker) {
-                throw noProgress("ListParts");
-            }
-            marker = page.nextMarker();
-        } while (marker != null);
-        return all;
+            return HttpAnswers.parsed("ListParts", () -> S3Xml.parseParts(doc));
+        });
     }
 
     @Override
     public List<MultipartUpload> listMultipartUploads(String bucket, String prefix, CancelSignal cancel)
             throws StoreException, InterruptedIOException {
-        List<MultipartUpload> all = new ArrayList<>();
-        S3Xml.UploadsPage page = null;
-        do {
+        return MultipartPages.allUploads(previous -> {
             Map<String, String> query = new TreeMap<>(Map.of("uploads", "", "encoding-type", "url"));
             if (prefix != null && !prefix.isEmpty()) {
                 query.put("prefix", prefix);
             }
-            if (page != null) {
-                query.put("key-marker", page.nextKeyMarker());
-                if (page.nextUploadIdMarker() != null) {
-                    query.put("upload-id-marker", page.nextUploadIdMarker());
+            if (previous != null) {
+                query.put("key-marker", previous.nextKeyMarker());
+                if (previous.nextUploadIdMarker() != null) {
+                    query.put("upload-id-marker", previous.nextUploadIdMarker());
                 }
             }
             byte[] doc = sendForDocument("ListMultipartUploads", "GET", bucket, "", query, Map.of(), null, cancel);
-            S3Xml.UploadsPage next = parsed("ListMultipartUploads", () -> S3Xml.parseUploads(doc));
-            all.addAll(next.uploads());
-            if (page != null && next.nextKeyMarker() != null && next.nextKeyMarker().equals(page.nextKeyMarker())
-                    && Objects.equals(next.nextUploadIdMarker(), page.nextUploadIdMarker())) {
-                throw noProgress("ListMultipartUploads");
-            }
-            page = next;
-        } while (page.nextKeyMarker() != null);
-        return all;
+            return HttpAnswers.parsed("ListMultipartUploads", () -> S3Xml.parseUploads(doc));
+        });
     }
 
     @Override
@@ -294,7 +248,7 @@ public final class S3Store implements CopyStore {
         Map<String, String> headers = copySource("CopyObject", source, sourceIfMatch);
         headers.put("x-amz-metadata-directive", "COPY");
         byte[] doc = sendForDocument("CopyObject", "PUT", dest.bucket(), dest.key(), Map.of(), headers, null, cancel);
-        return parsed("CopyObject", () -> S3Xml.parseEtag(doc));
+        return HttpAnswers.parsed("CopyObject", () -> S3Xml.parseEtag(doc));
     }
 
     @Override
@@ -331,25 +285,6 @@ public final class S3Store implements CopyStore {
             headers.put("x-amz-copy-source-if-match", Etags.quoted(ifMatch));
         }
         return headers;
-    }
-
-    private static StoreException noProgress(String op) {
-        return StoreException.client(op, "the server's listing does not advance from one page to the next", null,
-                false);
-    }
-
-    @FunctionalInterface
-    private interface Parse<T> {
-        T parse() throws IOException;
-    }
-
-    /** A 2xx answer whose document makes no sense is final: asking again would most likely get the same. */
-    private static <T> T parsed(String op, Parse<T> parse) throws StoreException {
-        try {
-            return parse.parse();
-        } catch (IOException | RuntimeException e) {
-            throw StoreException.client(op, "the answer could not be read: " + e.getMessage(), e, false);
-        }
     }
 
     // ---------------------------------------------------------------- requests
@@ -507,26 +442,6 @@ public final class S3Store implements CopyStore {
 
     private static boolean isGenericCode(String code) {
         return code.equals("NotFound") || code.equals("Forbidden") || code.equals("BadRequest");
-    }
-
-    private static void checkRangeAnswer(Response r, long start, long end, long expected) throws StoreException {
-        String contentLength = r.header("Content-Length");
-        if (r.code() == 206) {
-            String cr = r.header("Content-Range");
-            String want = "bytes " + start + "-" + end + "/";
-            if (cr == null || !cr.startsWith(want)) {
-                throw StoreException.client("GetObject", "the server answered range " + start + "-" + end
-                        + " with Content-Range " + cr, null, true);
-            }
-        } else if (!(r.code() == 200 && start == 0)) {
-            throw StoreException.client("GetObject", "the server answered a range request with HTTP " + r.code(),
-                    null, true);
-        }
-        if (contentLength != null && !contentLength.equals(Long.toString(expected))) {
-            // a 200 with the full body is fine only when the range was the whole object
-            throw StoreException.client("GetObject", "the server sent " + contentLength + " bytes for a range of "
-                    + expected, null, true);
-        }
     }
 
     private static StoreException serverError(String op, Response r) {

@@ -19,10 +19,12 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
 import dev.ferry.storage.BucketSummary;
+import dev.ferry.storage.BucketsPage;
 import dev.ferry.storage.CopyStore.MultipartUpload;
 import dev.ferry.storage.CopyStore.UploadedPart;
 import dev.ferry.storage.Etags;
 import dev.ferry.storage.ListPage;
+import dev.ferry.storage.MultipartPages;
 import dev.ferry.storage.ObjectSummary;
 
 /**
@@ -47,16 +49,8 @@ final class S3Xml {
     }
 
     /** One page of ListParts; {@code nextMarker} is null on the last page. */
-    record PartsPage(List<UploadedPart> parts, Integer nextMarker) {
-    }
-
     /** One page of ListMultipartUploads; the markers are null on the last page. */
-    record UploadsPage(List<MultipartUpload> uploads, String nextKeyMarker, String nextUploadIdMarker) {
-    }
-
     /** One page of ListBuckets; {@code nextToken} is null on the last page. */
-    record BucketsPage(List<BucketSummary> buckets, String nextToken) {
-    }
 
     // ---------------------------------------------------------------- documents
 
@@ -105,14 +99,14 @@ final class S3Xml {
         return etag;
     }
 
-    static PartsPage parseParts(byte[] body) throws IOException {
+    static MultipartPages.Parts parseParts(byte[] body) throws IOException {
         Element result = readResult(body);
         List<UploadedPart> parts = new ArrayList<>();
         for (Element p : result.children("Part")) {
             parts.add(new UploadedPart(p.childInt("PartNumber", 0), p.childText("ETag"), p.childLong("Size", 0)));
         }
         if (!result.childFlag("IsTruncated")) {
-            return new PartsPage(parts, null);
+            return new MultipartPages.Parts(parts, null);
         }
         // S3 always names the next marker; the last part listed is the same thing if a server forgets it
         Integer marker = result.childInt("NextPartNumberMarker", null);
@@ -120,10 +114,10 @@ final class S3Xml {
         if (next == null) {
             throw new IOException("the part listing is truncated but does not say where to go on");
         }
-        return new PartsPage(parts, next);
+        return new MultipartPages.Parts(parts, next);
     }
 
-    static UploadsPage parseUploads(byte[] body) throws IOException {
+    static MultipartPages.Uploads parseUploads(byte[] body) throws IOException {
         Element result = readResult(body);
         boolean urlEncoded = isUrlEncoded(result);
         List<MultipartUpload> uploads = new ArrayList<>();
@@ -136,14 +130,14 @@ final class S3Xml {
             }
         }
         if (!result.childFlag("IsTruncated")) {
-            return new UploadsPage(uploads, null, null);
+            return new MultipartPages.Uploads(uploads, null, null);
         }
         String nextKey = result.childText("NextKeyMarker");
         if (nextKey == null || nextKey.isEmpty()) {
             throw new IOException("the upload listing is truncated but has no NextKeyMarker");
         }
         // NextKeyMarker is URL-encoded like the keys; it goes back as a plain query value
-        return new UploadsPage(uploads, decode(nextKey, urlEncoded), result.childText("NextUploadIdMarker"));
+        return new MultipartPages.Uploads(uploads, decode(nextKey, urlEncoded), result.childText("NextUploadIdMarker"));
     }
 
     /** ListBucketResult (ListObjectsV2). */

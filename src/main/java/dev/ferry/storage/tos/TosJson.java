@@ -15,10 +15,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.ferry.storage.BucketSummary;
+import dev.ferry.storage.BucketsPage;
 import dev.ferry.storage.CopyStore.MultipartUpload;
 import dev.ferry.storage.CopyStore.UploadedPart;
 import dev.ferry.storage.Etags;
 import dev.ferry.storage.ListPage;
+import dev.ferry.storage.MultipartPages;
 import dev.ferry.storage.ObjectSummary;
 
 /**
@@ -36,16 +38,8 @@ final class TosJson {
     }
 
     /** One page of ListParts; {@code nextMarker} is null on the last page. */
-    record PartsPage(List<UploadedPart> parts, Integer nextMarker) {
-    }
-
     /** One page of ListMultipartUploads; the markers are null on the last page. */
-    record UploadsPage(List<MultipartUpload> uploads, String nextKeyMarker, String nextUploadIdMarker) {
-    }
-
     /** One page of ListBuckets; {@code nextToken} is null on the last page. */
-    record BucketsPage(List<BucketSummary> buckets, String nextToken) {
-    }
 
     // ---------------------------------------------------------------- errors
 
@@ -131,7 +125,7 @@ final class TosJson {
         return crc == null || crc.isNull() ? null : crc.asText();
     }
 
-    static PartsPage parseParts(byte[] body) throws IOException {
+    static MultipartPages.Parts parseParts(byte[] body) throws IOException {
         JsonNode root = read(body);
         List<UploadedPart> parts = new ArrayList<>();
         for (JsonNode p : array(root, "Parts")) {
@@ -149,10 +143,10 @@ final class TosJson {
             }
             next = marker;
         }
-        return new PartsPage(parts, next);
+        return new MultipartPages.Parts(parts, next);
     }
 
-    static UploadsPage parseUploads(byte[] body) throws IOException {
+    static MultipartPages.Uploads parseUploads(byte[] body) throws IOException {
         JsonNode root = read(body);
         List<MultipartUpload> uploads = new ArrayList<>();
         for (JsonNode u : array(root, "Uploads")) {
@@ -160,14 +154,14 @@ final class TosJson {
                     instant(text(u, "Initiated"))));
         }
         if (!root.path("IsTruncated").asBoolean(false)) {
-            return new UploadsPage(uploads, null, null);
+            return new MultipartPages.Uploads(uploads, null, null);
         }
         String keyMarker = text(root, "NextKeyMarker");
         if (keyMarker == null || keyMarker.isEmpty()) {
             throw new IOException("the upload listing is truncated but gives no NextKeyMarker");
         }
         String idMarker = text(root, "NextUploadIdMarker");
-        return new UploadsPage(uploads, keyMarker, idMarker == null || idMarker.isEmpty() ? null : idMarker);
+        return new MultipartPages.Uploads(uploads, keyMarker, idMarker == null || idMarker.isEmpty() ? null : idMarker);
     }
 
     /** {@code {"Parts":[{"PartNumber":1,"ETag":"\"…\""}, …]}}, parts in the order given. */

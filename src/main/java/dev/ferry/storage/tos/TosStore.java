@@ -5,7 +5,6 @@ import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,19 +15,20 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import dev.ferry.storage.BucketSummary;
+import dev.ferry.storage.BucketsPage;
 import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.CopyStore;
 import dev.ferry.storage.ServerThrottling;
 import dev.ferry.storage.Crc64;
 import dev.ferry.storage.Etags;
 import dev.ferry.storage.ListPage;
+import dev.ferry.storage.MultipartPages;
 import dev.ferry.storage.ObjectInfo;
 import dev.ferry.storage.ObjectRef;
 import dev.ferry.storage.RangeBody;
 import dev.ferry.storage.StoreException;
 import dev.ferry.storage.http.Exchange;
 import dev.ferry.storage.http.HttpAnswers;
-import dev.ferry.storage.http.OkRangeBody;
 import dev.ferry.storage.http.RetryPolicy;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -140,57 +140,29 @@ public final class TosStore implements CopyStore, ServerThrottling {
             headers.put("If-Match", Etags.quoted(ifMatch));
         }
         addTrafficLimit(headers);
-        Exchange.Sent sent = transport.send("GetObject", "GET", ref.bucket(), ref.key(), versionQuery(ref),
-                headers, null, false, cancel);
-        Response r = sent.response();
-        try {
-            long expected = endInclusive - start + 1;
-            checkRangeAnswer(r, start, endInclusive, expected);
-            return new OkRangeBody(sent.call(), r, start, expected, cancel);
-        } catch (StoreException e) {
-            r.close();
-            throw e;
-        }
+        return HttpAnswers.rangeBody(transport.send("GetObject", "GET", ref.bucket(), ref.key(), versionQuery(ref),
+                headers, null, false, cancel), start, endInclusive, cancel);
     }
 
     /** ListBuckets: GET on the endpoint itself; a server that pages is followed through its token. */
     @Override
     public List<BucketSummary> listBuckets(CancelSignal cancel) throws StoreException, InterruptedIOException {
-        List<BucketSummary> all = new ArrayList<>();
-        String token = null;
-        do {
+        return BucketsPage.all("ListBuckets", token -> {
             Map<String, String> query = token == null ? Map.of() : Map.of("continuation-token", token);
             byte[] doc = document("ListBuckets", "GET", null, "", query, Map.of(), null, cancel);
-            TosJson.BucketsPage page = parsed("ListBuckets", () -> TosJson.parseBuckets(doc));
-            all.addAll(page.buckets());
-            if (page.nextToken() != null && page.nextToken().equals(token)) {
-                throw noProgress("ListBuckets");
-            }
-            token = page.nextToken();
-        } while (token != null);
-        return all;
+            return HttpAnswers.parsed("ListBuckets", () -> TosJson.parseBuckets(doc));
+        });
     }
 
     /** ListObjectsType2: {@code GET /?list-type=2}, one page. */
     @Override
     public ListPage list(String bucket, String prefix, String delimiter, String continuationToken, int maxKeys,
                          CancelSignal cancel) throws StoreException, InterruptedIOException {
-        Map<String, String> q = new TreeMap<>();
-        q.put("list-type", "2");
-        q.put("max-keys", Integer.toString(maxKeys));
-        if (prefix != null && !prefix.isEmpty()) {
-            q.put("prefix", prefix);
-        }
-        if (delimiter != null && !delimiter.isEmpty()) {
-            q.put("delimiter", delimiter);
-        }
-        if (continuationToken != null) {
-            q.put("continuation-token", continuationToken);
-        }
+        Map<String, String> q = ListPage.query(prefix, delimiter, continuationToken, maxKeys);
         byte[] doc = document("ListObjectsType2", "GET", bucket, "", q, Map.of(), null, cancel);
-        ListPage page = parsed("ListObjectsType2", () -> TosJson.parseList(doc));
+        ListPage page = HttpAnswers.parsed("ListObjectsType2", () -> TosJson.parseList(doc));
         if (page.nextToken() != null && page.nextToken().equals(continuationToken)) {
-            throw noProgress("ListObjectsType2");
+            throw StoreException.noProgress("ListObjectsType2");
         }
         return page;
     }
@@ -247,7 +219,7 @@ public final class TosStore implements CopyStore, ServerThrottling {
             throws StoreException, InterruptedIOException {
         byte[] doc = document("CreateMultipartUpload", "POST", dest.bucket(), dest.key(), Map.of("uploads", ""),
                 carried(metadata), null, cancel);
-        return parsed("CreateMultipartUpload", () -> TosJson.parseUploadId(doc));
+        return HttpAnswers.parsed("CreateMultipartUpload", () -> TosJson.parseUploadId(doc));
     }
 
     @Override
@@ -259,7 +231,7 @@ public final class TosStore implements CopyStore, ServerThrottling {
         headers.put("x-tos-copy-source-range", "bytes=" + start + "-" + endInclusive);
         addTrafficLimit(headers);
         byte[] doc = document("UploadPartCopy", "PUT", dest.bucket(), dest.key(), query, headers, null, cancel);
-        return parsed("UploadPartCopy", () -> TosJson.parseEtag(doc));
+        return HttpAnswers.parsed("UploadPartCopy", () -> TosJson.parseEtag(doc));
     }
 
     @Override
@@ -283,7 +255,7 @@ public final class TosStore implements CopyStore, ServerThrottling {
                 TosSigner.CONTENT_SHA256_HEADER, TosSigner.sha256Hex(json));
         Exchange.Sent sent = transport.send("CompleteMultipartUpload", "POST", dest.bucket(), dest.key(),
                 Map.of("uploadId", uploadId), headers, RequestBody.create(json, JSON), true, cancel);
-        String etag = parsed("CompleteMultipartUpload", () -> TosJson.parseEtag(sent.document()));
+        String etag = HttpAnswers.parsed("CompleteMultipartUpload", () -> TosJson.parseEtag(sent.document()));
         String crc = sent.response().header(Crc64.HEADER);
         if (crc == null) {
             crc = TosJson.parseCrc64(sent.document());
@@ -311,50 +283,33 @@ public final class TosStore implements CopyStore, ServerThrottling {
     @Override
     public List<UploadedPart> listParts(ObjectRef dest, String uploadId, CancelSignal cancel)
             throws StoreException, InterruptedIOException {
-        List<UploadedPart> all = new ArrayList<>();
-        Integer marker = null;
-        do {
+        return MultipartPages.allParts(marker -> {
             Map<String, String> query = new TreeMap<>(Map.of("uploadId", uploadId, "max-parts", "1000"));
             if (marker != null) {
                 query.put("part-number-marker", marker.toString());
             }
             byte[] doc = document("ListParts", "GET", dest.bucket(), dest.key(), query, Map.of(), null, cancel);
-            TosJson.PartsPage page = parsed("ListParts", () -> TosJson.parseParts(doc));
-            all.addAll(page.parts());
-            if (page.nextMarker() != null && marker != null && page.nextMarker() <= marker) {
-                throw noProgress("ListParts");
-            }
-            marker = page.nextMarker();
-        } while (marker != null);
-        return all;
+            return HttpAnswers.parsed("ListParts", () -> TosJson.parseParts(doc));
+        });
     }
 
     @Override
     public List<MultipartUpload> listMultipartUploads(String bucket, String prefix, CancelSignal cancel)
             throws StoreException, InterruptedIOException {
-        List<MultipartUpload> all = new ArrayList<>();
-        TosJson.UploadsPage page = null;
-        do {
+        return MultipartPages.allUploads(previous -> {
             Map<String, String> query = new TreeMap<>(Map.of("uploads", ""));
             if (prefix != null && !prefix.isEmpty()) {
                 query.put("prefix", prefix);
             }
-            if (page != null) {
-                query.put("key-marker", page.nextKeyMarker());
-                if (page.nextUploadIdMarker() != null) {
-                    query.put("upload-id-marker", page.nextUploadIdMarker());
+            if (previous != null) {
+                query.put("key-marker", previous.nextKeyMarker());
+                if (previous.nextUploadIdMarker() != null) {
+                    query.put("upload-id-marker", previous.nextUploadIdMarker());
                 }
             }
             byte[] doc = document("ListMultipartUploads", "GET", bucket, "", query, Map.of(), null, cancel);
-            TosJson.UploadsPage next = parsed("ListMultipartUploads", () -> TosJson.parseUploads(doc));
-            all.addAll(next.uploads());
-            if (page != null && next.nextKeyMarker() != null && next.nextKeyMarker().equals(page.nextKeyMarker())
-                    && Objects.equals(next.nextUploadIdMarker(), page.nextUploadIdMarker())) {
-                throw noProgress("ListMultipartUploads");
-            }
-            page = next;
-        } while (page.nextKeyMarker() != null);
-        return all;
+            return HttpAnswers.parsed("ListMultipartUploads", () -> TosJson.parseUploads(doc));
+        });
     }
 
     /** CopyObject with the source's metadata ({@code x-tos-metadata-directive: COPY}). */
@@ -364,7 +319,7 @@ public final class TosStore implements CopyStore, ServerThrottling {
         Map<String, String> headers = copySource("CopyObject", source, sourceIfMatch);
         headers.put("x-tos-metadata-directive", "COPY");
         byte[] doc = document("CopyObject", "PUT", dest.bucket(), dest.key(), Map.of(), headers, null, cancel);
-        return parsed("CopyObject", () -> TosJson.parseEtag(doc));
+        return HttpAnswers.parsed("CopyObject", () -> TosJson.parseEtag(doc));
     }
 
     @Override
@@ -427,25 +382,6 @@ public final class TosStore implements CopyStore, ServerThrottling {
         return headers;
     }
 
-    private static StoreException noProgress(String op) {
-        return StoreException.client(op, "the server's listing does not advance from one page to the next", null,
-                false);
-    }
-
-    @FunctionalInterface
-    private interface Parse<T> {
-        T parse() throws IOException;
-    }
-
-    /** A 2xx answer whose document makes no sense is final: asking again would most likely get the same. */
-    private static <T> T parsed(String op, Parse<T> parse) throws StoreException {
-        try {
-            return parse.parse();
-        } catch (IOException | RuntimeException e) {
-            throw StoreException.client(op, "the answer could not be read: " + e.getMessage(), e, false);
-        }
-    }
-
     // ---------------------------------------------------------------- answers
 
     static ObjectInfo toInfo(ObjectRef ref, Response r) throws StoreException {
@@ -493,23 +429,4 @@ public final class TosStore implements CopyStore, ServerThrottling {
         }
     }
 
-    private static void checkRangeAnswer(Response r, long start, long end, long expected) throws StoreException {
-        String contentLength = r.header("Content-Length");
-        if (r.code() == 206) {
-            String cr = r.header("Content-Range");
-            String want = "bytes " + start + "-" + end + "/";
-            if (cr == null || !cr.startsWith(want)) {
-                throw StoreException.client("GetObject", "the server answered range " + start + "-" + end
-                        + " with Content-Range " + cr, null, true);
-            }
-        } else if (!(r.code() == 200 && start == 0)) {
-            throw StoreException.client("GetObject", "the server answered a range request with HTTP " + r.code(),
-                    null, true);
-        }
-        if (contentLength != null && !contentLength.equals(Long.toString(expected))) {
-            // a 200 with the full body is fine only when the range was the whole object
-            throw StoreException.client("GetObject", "the server sent " + contentLength + " bytes for a range of "
-                    + expected, null, true);
-        }
-    }
 }

@@ -16,9 +16,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.ferry.storage.BucketSummary;
+import dev.ferry.storage.BucketsPage;
 import dev.ferry.storage.CopyStore.MultipartUpload;
 import dev.ferry.storage.CopyStore.UploadedPart;
 import dev.ferry.storage.ListPage;
+import dev.ferry.storage.MultipartPages;
 import dev.ferry.storage.ObjectSummary;
 
 /** S3Xml against real S3 answers (as documented by AWS), with and without the S3 namespace. */
@@ -195,13 +197,13 @@ class S3XmlTest {
                 + part(3, "aaaa18db4cc2f85cedef654fccc4a4x8", 10485760) + "</ListPartsResult>";
         String last = "<ListPartsResult><IsTruncated>false</IsTruncated>" + part(4, "d", 17) + "</ListPartsResult>";
 
-        S3Xml.PartsPage page = S3Xml.parseParts(utf8(first));
+        MultipartPages.Parts page = S3Xml.parseParts(utf8(first));
         assertThat(page.parts()).containsExactly(
                 new UploadedPart(2, "\"7778aef83f66abc1fa1e8477f296d394\"", 10485760),
                 new UploadedPart(3, "\"aaaa18db4cc2f85cedef654fccc4a4x8\"", 10485760));
         assertThat(page.nextMarker()).isEqualTo(3);
 
-        S3Xml.PartsPage end = S3Xml.parseParts(utf8(last));
+        MultipartPages.Parts end = S3Xml.parseParts(utf8(last));
         assertThat(end.parts()).containsExactly(new UploadedPart(4, "\"d\"", 17));
         assertThat(end.nextMarker()).isNull();
     }
@@ -232,7 +234,7 @@ class S3XmlTest {
                 + "<Upload><Key>no-upload-id</Key></Upload>"
                 + "</ListMultipartUploadsResult>";
 
-        S3Xml.UploadsPage page = S3Xml.parseUploads(utf8(xml));
+        MultipartPages.Uploads page = S3Xml.parseUploads(utf8(xml));
 
         assertThat(page.uploads()).containsExactly(
                 new MultipartUpload("my-divisor", "XMgbGlrZSBlbHZpbmcncyBub3QgaGF2aW5nIG11Y2ggbHVjaw",
@@ -249,13 +251,13 @@ class S3XmlTest {
                 + "<NextKeyMarker>d%2Fa%20%C3%BC</NextKeyMarker>"
                 + "<Upload><Key>d%2Fa%20%C3%BC</Key><UploadId>u2</UploadId></Upload></ListMultipartUploadsResult>";
 
-        S3Xml.UploadsPage page = S3Xml.parseUploads(utf8(xml));
+        MultipartPages.Uploads page = S3Xml.parseUploads(utf8(xml));
 
         assertThat(page.uploads()).containsExactly(new MultipartUpload("d/a ü", "u2"));
         assertThat(page.nextKeyMarker()).isEqualTo("d/a ü");
         assertThat(page.nextUploadIdMarker()).isNull();
         assertThat(S3Xml.parseUploads(utf8("<ListMultipartUploadsResult/>")))
-                .isEqualTo(new S3Xml.UploadsPage(List.of(), null, null));
+                .isEqualTo(new MultipartPages.Uploads(List.of(), null, null));
     }
 
     @Test
@@ -284,7 +286,7 @@ class S3XmlTest {
                 + "<Bucket><CreationDate>2006-02-03T16:45:09.000Z</CreationDate></Bucket>"
                 + "</Buckets></ListAllMyBucketsResult>";
 
-        S3Xml.BucketsPage page = S3Xml.parseBuckets(utf8(xml));
+        BucketsPage page = S3Xml.parseBuckets(utf8(xml));
 
         assertThat(page.buckets()).containsExactly(
                 new BucketSummary("amzn-s3-demo-bucket", Instant.parse("2019-12-11T23:32:47Z")),
@@ -298,7 +300,7 @@ class S3XmlTest {
         String xml = "<ListAllMyBucketsResult" + NS + "><Buckets/><ContinuationToken>next/page=</ContinuationToken>"
                 + "</ListAllMyBucketsResult>";
 
-        assertThat(S3Xml.parseBuckets(utf8(xml))).isEqualTo(new S3Xml.BucketsPage(List.of(), "next/page="));
+        assertThat(S3Xml.parseBuckets(utf8(xml))).isEqualTo(new BucketsPage(List.of(), "next/page="));
     }
 
     // ------------------------------------------------------------------ errors
