@@ -20,7 +20,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AWS Signature Version 4, header authentication. Stateless apart from the key; thread-safe.
+ * AWS Signature Version 4, header authentication. Holds the key and the signing key of the day last signed for;
+ * thread-safe.
  * The caller passes the exact encoded path and query it sends, so what is signed is what goes
  * on the wire.
  */
@@ -31,10 +32,16 @@ public final class SigV4Signer {
     private static final DateTimeFormatter AMZ_DATE =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final HexFormat HEX = HexFormat.of();
+    private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile(" +");
 
     private final String region;
     private final String service;
     private final Credentials credentials;
+    /** The signing key of the day last signed for: it changes once a day, and deriving it takes four HMACs. */
+    private volatile DayKey dayKey;
+
+    private record DayKey(String day, byte[] key) {
+    }
 
     public SigV4Signer(String region, String service, Credentials credentials) {
         this.region = region;
@@ -124,6 +131,15 @@ public final class SigV4Signer {
     }
 
     private byte[] signingKey(String day) {
+        DayKey cached = dayKey;
+        if (cached == null || !cached.day().equals(day)) {
+            cached = new DayKey(day, deriveKey(day));
+            dayKey = cached;
+        }
+        return cached.key();
+    }
+
+    private byte[] deriveKey(String day) {
         byte[] k = hmac(("AWS4" + credentials.secretAccessKey()).getBytes(StandardCharsets.UTF_8), day);
         k = hmac(k, region);
         k = hmac(k, service);
@@ -131,7 +147,8 @@ public final class SigV4Signer {
     }
 
     private static String trimAll(String v) {
-        return v.strip().replaceAll(" +", " ");
+        String s = v.strip();
+        return s.contains("  ") ? SPACES.matcher(s).replaceAll(" ") : s;
     }
 
     static byte[] hmac(byte[] key, String data) {

@@ -27,7 +27,8 @@ import dev.ferry.storage.s3.Credentials;
 
 /**
  * Volcengine TOS request signing, TOS4-HMAC-SHA256: header authentication for requests and query
- * authentication for presigned URLs. Stateless apart from the key and the clock; thread-safe.
+ * authentication for presigned URLs. Holds the key, the clock and the signing key of the day last signed for;
+ * thread-safe.
  *
  * <p>Paths and query parameters are given decoded; they are encoded here exactly as they must then go on
  * the wire ({@link #uriEncode(String, boolean)}, {@link #canonicalQuery(Map)}), so a caller that sends
@@ -54,6 +55,11 @@ public final class TosSigner {
     private final String region;
     private final String service;
     private final Credentials credentials;
+    /** The signing key of the day last signed for: it changes once a day, and deriving it takes four HMACs. */
+    private volatile DayKey dayKey;
+
+    private record DayKey(String day, byte[] key) {
+    }
     private final Clock clock;
 
     public TosSigner(String region, Credentials credentials, Clock clock) {
@@ -202,6 +208,15 @@ public final class TosSigner {
     }
 
     private byte[] signingKey(String day) {
+        DayKey cached = dayKey;
+        if (cached == null || !cached.day().equals(day)) {
+            cached = new DayKey(day, deriveKey(day));
+            dayKey = cached;
+        }
+        return cached.key();
+    }
+
+    private byte[] deriveKey(String day) {
         byte[] k = hmac(credentials.secretAccessKey().getBytes(StandardCharsets.UTF_8), day);
         k = hmac(k, region);
         k = hmac(k, service);

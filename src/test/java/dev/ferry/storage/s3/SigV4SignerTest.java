@@ -36,6 +36,22 @@ class SigV4SignerTest {
     }
 
     @Test
+    void oneSignerAcrossMidnightSignsEachDayWithThatDaysKey() {
+        Instant before = Instant.parse("2013-05-23T23:59:59Z");
+        Instant after = Instant.parse("2013-05-24T00:00:00Z");
+        for (Instant when : new Instant[]{before, after, before}) {
+            SigV4Signer fresh = new SigV4Signer("us-east-1", "s3", new Credentials(ACCESS_KEY, SECRET, null));
+            assertThat(signer.sign("GET", HOST, "/test.txt", Map.of(), Map.of(), SigV4Signer.EMPTY_SHA256, when))
+                    .isEqualTo(fresh.sign("GET", HOST, "/test.txt", Map.of(), Map.of(), SigV4Signer.EMPTY_SHA256,
+                            when));
+        }
+        // with another day's key cached, the example still signs to its vector
+        assertThat(signer.sign("GET", HOST, "/test.txt", Map.of(), Map.of("Range", "bytes=0-9"),
+                SigV4Signer.EMPTY_SHA256, WHEN).get("Authorization"))
+                .endsWith("Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
+    }
+
+    @Test
     void listObjectsMatchesAwsExample() {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("prefix", "J");

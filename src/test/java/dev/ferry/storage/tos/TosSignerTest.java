@@ -93,6 +93,19 @@ class TosSignerTest {
         assertThat(headers).doesNotContainKey("X-Tos-Content-Sha256");
     }
 
+    @Test
+    void oneSignerAcrossMidnightSignsEachDayWithThatDaysKey() {
+        TosSigner s = signer("cn-north-1", GO_KEYS, GO_TIME);
+        Instant before = Instant.parse("2021-07-20T23:59:59Z");
+        Instant after = Instant.parse("2021-07-21T00:00:00Z");
+        for (Instant when : new Instant[]{before, after, before, GO_TIME}) {
+            TosSigner fresh = signer("cn-north-1", GO_KEYS, when);
+            assertThat(s.authorizationHeaders(s.headerSignature("GET", "test.tos.com:8080", "/test.txt", Map.of(),
+                    Map.of(), null, when)))
+                    .isEqualTo(fresh.signHeaders("GET", "test.tos.com:8080", "/test.txt", Map.of(), Map.of(), null));
+        }
+    }
+
     // ------------------------------------------------------------------ V3-V6 (Python, query auth)
 
     @ParameterizedTest(name = "{0}")
