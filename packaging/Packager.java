@@ -401,7 +401,7 @@ final class StartupServer implements AutoCloseable {
 
     static StartupServer start() throws IOException {
         com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 16);
+                new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.1"), 0), 16);
         StartupServer server = new StartupServer(http);
         http.createContext("/", server::handle);
         http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8, r -> {
@@ -450,13 +450,22 @@ final class StartupServer implements AutoCloseable {
         headers.set("Content-Type", "application/octet-stream");
         long from = 0;
         long to = body.length - 1;
-        String range = ex.getRequestHeaders().getFirst("Range");
+        String range = ex.getRequestMethod().equals("GET") ? ex.getRequestHeaders().getFirst("Range") : null;
         boolean partial = range != null && range.startsWith("bytes=");
         if (partial) {
-            String[] ends = range.substring(6).split("-", 2);
-            from = Long.parseLong(ends[0]);
-            if (ends.length > 1 && !ends[1].isEmpty()) {
-                to = Math.min(to, Long.parseLong(ends[1]));
+            try {
+                String[] ends = range.substring(6).split("-", 2);
+                from = Long.parseLong(ends[0]);
+                if (ends.length > 1 && !ends[1].isEmpty()) {
+                    to = Math.min(to, Long.parseLong(ends[1]));
+                }
+            } catch (NumberFormatException e) {
+                from = -1; // a suffix or malformed range: not what Ferry sends
+            }
+            if (from < 0 || from > to) {
+                headers.set("Content-Range", "bytes */" + body.length);
+                ex.sendResponseHeaders(416, -1);
+                return;
             }
             headers.set("Content-Range", "bytes " + from + "-" + to + "/" + body.length);
         }
@@ -482,7 +491,7 @@ final class StartupServer implements AutoCloseable {
         String delimiter = q.get("delimiter");
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
                 + "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>startup</Name><Prefix>")
-                .append(prefix).append("</Prefix><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>");
+                .append(escaped(prefix)).append("</Prefix><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>");
         Set<String> folders = new TreeSet<>();
         for (Map.Entry<String, byte[]> e : objects.entrySet()) {
             String key = e.getKey();
@@ -494,12 +503,12 @@ final class StartupServer implements AutoCloseable {
                 folders.add(key.substring(0, cut + delimiter.length()));
                 continue;
             }
-            xml.append("<Contents><Key>").append(key).append("</Key><LastModified>2025-01-01T00:00:00.000Z"
+            xml.append("<Contents><Key>").append(escaped(key)).append("</Key><LastModified>2025-01-01T00:00:00.000Z"
                     + "</LastModified><ETag>&quot;").append(md5(e.getValue())).append("&quot;</ETag><Size>")
                     .append(e.getValue().length).append("</Size><StorageClass>STANDARD</StorageClass></Contents>");
         }
         for (String folder : folders) {
-            xml.append("<CommonPrefixes><Prefix>").append(folder).append("</Prefix></CommonPrefixes>");
+            xml.append("<CommonPrefixes><Prefix>").append(escaped(folder)).append("</Prefix></CommonPrefixes>");
         }
         send(ex, 200, "application/xml", xml.append("</ListBucketResult>").toString());
     }
@@ -514,6 +523,10 @@ final class StartupServer implements AutoCloseable {
         }
         ex.sendResponseHeaders(status, bytes.length);
         ex.getResponseBody().write(bytes);
+    }
+
+    private static String escaped(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private static String md5(byte[] bytes) {

@@ -1451,16 +1451,10 @@ public final class Download implements Transfer {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, dest, StandardCopyOption.REPLACE_EXISTING);
             }
-        } else if (Files.exists(dest)) {
-            throw new FileAlreadyExistsException(dest.toString());
         } else {
-            // the same test then rename as a plain move, which finds out that dest is missing by catching an
-            // exception inside the JDK: once per object in a folder of small files
-            try {
-                Files.move(temp, dest, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, dest);
-            }
+            // a plain move refuses an existing destination (on Windows the system itself does, with no gap), a
+            // dangling link included
+            Files.move(temp, dest);
         }
         CheckpointFiles.forceDirectory(dest.getParent());
     }

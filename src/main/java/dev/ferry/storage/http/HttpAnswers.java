@@ -9,7 +9,9 @@ import java.time.format.DateTimeFormatter;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
+import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.StoreException;
+import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.BufferedSource;
 
@@ -114,8 +116,8 @@ public final class HttpAnswers {
      * closes the answer and is a retryable error.
      */
     public static OkRangeBody rangeBody(Exchange.Sent sent, long start, long endInclusive,
-                                        dev.ferry.storage.CancelSignal cancel) throws StoreException {
-        okhttp3.Response r = sent.response();
+                                        CancelSignal cancel) throws StoreException {
+        Response r = sent.response();
         long expected = endInclusive - start + 1;
         try {
             String contentLength = r.header("Content-Length");

@@ -48,10 +48,6 @@ final class S3Xml {
     record Error(String code, String message, String requestId) {
     }
 
-    /** One page of ListParts; {@code nextMarker} is null on the last page. */
-    /** One page of ListMultipartUploads; the markers are null on the last page. */
-    /** One page of ListBuckets; {@code nextToken} is null on the last page. */
-
     // ---------------------------------------------------------------- documents
 
     /**

@@ -37,10 +37,6 @@ final class TosJson {
     record Error(String code, String message, String requestId, String hostId, String ec) {
     }
 
-    /** One page of ListParts; {@code nextMarker} is null on the last page. */
-    /** One page of ListMultipartUploads; the markers are null on the last page. */
-    /** One page of ListBuckets; {@code nextToken} is null on the last page. */
-
     // ---------------------------------------------------------------- errors
 
     /**

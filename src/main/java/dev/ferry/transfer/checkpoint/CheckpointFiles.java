@@ -121,7 +121,7 @@ public final class CheckpointFiles {
     /** Reads a JSON file; null when it does not exist; {@link IOException} when it cannot be parsed. */
     public static <T> T read(Path file, Class<T> type) throws IOException {
         byte[] bytes;
-        if (!Files.exists(file)) {
+        if (!Files.exists(file) && searchable(file.toAbsolutePath().getParent())) {
             return null; // asked first, as in delete: most transfers have no checkpoint yet
         }
         try {
@@ -134,6 +134,14 @@ public final class CheckpointFiles {
             throw new IOException(file + " holds no " + type.getSimpleName());
         }
         return value;
+    }
+
+    /**
+     * Whether {@code dir} is a folder whose entries can be looked up, so that a name {@link Files#exists} does not
+     * find there is really absent (and not merely hidden behind a permission).
+     */
+    private static boolean searchable(Path dir) {
+        return dir != null && Files.isDirectory(dir) && Files.isExecutable(dir);
     }
 
     /**

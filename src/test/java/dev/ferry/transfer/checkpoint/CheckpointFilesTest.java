@@ -40,6 +40,29 @@ class CheckpointFilesTest {
     }
 
     @Test
+    void aMissingCheckpointReadsAsNone() throws IOException {
+        assertThat(CheckpointFiles.read(dir.resolve("absent.json"), Sample.class)).isNull();
+        assertThat(CheckpointFiles.read(dir.resolve("no-folder/absent.json"), Sample.class)).isNull();
+    }
+
+    /** A checkpoint hidden behind a folder that cannot be searched is an error, not "no checkpoint yet". */
+    @Test
+    void aCheckpointBehindAnUnsearchableFolderIsAnErrorNotNone() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("locked"));
+        Path file = folder.resolve("a.json");
+        CheckpointFiles.write(file, new Sample("x", 1, List.of()));
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> was = Files.getPosixFilePermissions(folder);
+        Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(file),
+                    "this user reaches into folders it has no search permission for (root)");
+            assertThatThrownBy(() -> CheckpointFiles.read(file, Sample.class)).isInstanceOf(IOException.class);
+        } finally {
+            Files.setPosixFilePermissions(folder, was);
+        }
+    }
+
+    @Test
     void writeLeavesNoTempFiles() throws IOException {
         Path file = dir.resolve("a.json");
 
