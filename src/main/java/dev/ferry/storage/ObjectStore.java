@@ -16,6 +16,15 @@ public interface ObjectStore extends Closeable {
     ObjectInfo head(ObjectRef ref, CancelSignal cancel) throws StoreException, java.io.InterruptedIOException;
 
     /**
+     * Starts opening {@code connections} connections to where {@code ref} is served, in the background, for the
+     * requests that will follow: a download calls this as it sends its first request, so its parts do not each
+     * wait a round trip to connect once that answer is in. Best effort: nothing is reported, and a connection not
+     * used within seconds is closed. By default nothing is opened.
+     */
+    default void connectAhead(ObjectRef ref, int connections) {
+    }
+
+    /**
      * Opens bytes {@code start..endInclusive} of the object, only if its ETag still equals
      * {@code ifMatch} (when not null). The returned body delivers exactly that range. {@code endInclusive} -1
      * asks for everything from {@code start} to the end, for an object whose size {@link #head} could not tell;

@@ -298,6 +298,10 @@ public final class Download implements Transfer {
             return finishStopped();
         }
         try {
+            if (request.knownInfo() == null && request.connections() > 1) {
+                // the parts' connections open while the HEAD is out, instead of one round trip after it
+                store.connectAhead(request.source(), request.connections() - 1);
+            }
             info = request.knownInfo() != null ? request.knownInfo() : store.head(request.source(), cancel);
             probed = info;
         } catch (InterruptedIOException e) {

@@ -1,5 +1,12 @@
 package dev.ferry.storage.http;
 
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -7,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
 import okhttp3.ConnectionSpec;
 import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 
@@ -87,5 +95,49 @@ public final class HttpClients {
                 .followRedirects(false)
                 .followSslRedirects(false)
                 .build();
+    }
+
+    /**
+     * Starts opening {@code count} TCP connections to {@code host}:{@code port} for {@code http}'s next
+     * connections there ({@link WideReadSockets#preconnect}), in the background: the name is looked up and the
+     * address chosen as the client would (an IPv6 address first when there are both). Nothing happens for a
+     * client of another socket factory, or when a proxy stands between (the client would connect to the proxy).
+     */
+    public static void connectAhead(OkHttpClient http, String scheme, String host, int port, int count) {
+        if (count <= 0 || !(http.socketFactory() instanceof WideReadSockets sockets)) {
+            return;
+        }
+        int p = port > 0 ? port : HttpUrl.defaultPort(scheme);
+        if (!direct(http, scheme, host, p)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                List<InetAddress> addresses = http.dns().lookup(host);
+                InetAddress first = addresses.stream().filter(a -> a instanceof Inet6Address)
+                        .findFirst().orElse(addresses.isEmpty() ? null : addresses.get(0));
+                if (first != null) {
+                    sockets.preconnect(new InetSocketAddress(first, p), count, http.connectTimeoutMillis());
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // the requests look the name up themselves and report what fails
+            }
+        }, "ferry-connect-ahead");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static boolean direct(OkHttpClient http, String scheme, String host, int port) {
+        if (http.proxy() != null) {
+            return http.proxy().type() == Proxy.Type.DIRECT;
+        }
+        try {
+            List<Proxy> proxies = http.proxySelector().select(
+                    new URI(scheme, null, host, port, null, null, null));
+            return proxies == null || proxies.isEmpty()
+                    || proxies.stream().allMatch(x -> x.type() == Proxy.Type.DIRECT);
+        } catch (URISyntaxException | RuntimeException e) {
+            return false;
+        }
     }
 }

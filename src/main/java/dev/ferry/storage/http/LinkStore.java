@@ -117,6 +117,12 @@ public final class LinkStore implements ObjectStore {
     }
 
     @Override
+    public void connectAhead(ObjectRef ref, int connections) {
+        HttpUrl url = link.url();
+        HttpClients.connectAhead(http, url.scheme(), url.host(), url.port(), connections);
+    }
+
+    @Override
     public RangeBody getRange(ObjectRef ref, long start, long endInclusive, String ifMatch, CancelSignal cancel)
             throws StoreException, InterruptedIOException {
         checkRef(ref);

@@ -3,9 +3,21 @@ package dev.ferry.storage.http;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketOption;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.SocketFactory;
 
@@ -18,21 +30,46 @@ import javax.net.SocketFactory;
  * <p>For a transfer held to a low rate they instead cap the kernel's receive buffer, and read nothing ahead: an
  * uncapped buffer grows to megabytes and fills at the link's full speed while the rate limiter is still waiting,
  * so the link would carry bursts far above the limit.
+ *
+ * <p>Connections can be opened ahead ({@link #preconnect}): a download opens the connections its parts will need
+ * while its first request is still out, and the client's next connections to that address take them instead of
+ * connecting then, a round trip (the TCP handshake) sooner. One not taken within {@value #SPARE_MILLIS} ms is
+ * closed. The client connects a socket it made here as usual when none is waiting for its address.
  */
 final class WideReadSockets extends SocketFactory {
     static final int READ_BYTES = 128 << 10;
     static final WideReadSockets INSTANCE = new WideReadSockets(0);
+    /** How long a connection opened ahead waits to be taken. */
+    static final long SPARE_MILLIS = 10_000;
+    private final long spareMillis;
+
+    private static final ScheduledThreadPoolExecutor EXPIRY = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "ferry-spare-connections");
+        t.setDaemon(true);
+        return t;
+    });
+
+    static {
+        EXPIRY.setRemoveOnCancelPolicy(true);
+    }
 
     /** The receive buffer to ask the kernel for, or 0 to leave it to the kernel's tuning (and read wide). */
     private final int receiveBuffer;
+    /** Connections opened ahead, by the address they lead to; guarded by itself. */
+    private final Map<SocketAddress, Deque<Socket>> spares = new HashMap<>();
 
     WideReadSockets(int receiveBuffer) {
+        this(receiveBuffer, SPARE_MILLIS);
+    }
+
+    WideReadSockets(int receiveBuffer, long spareMillis) {
         this.receiveBuffer = receiveBuffer;
+        this.spareMillis = spareMillis;
     }
 
     @Override
-    public Socket createSocket() throws IOException {
-        return newSocket();
+    public Socket createSocket() {
+        return new SpareTakingSocket();
     }
 
     @Override
@@ -58,7 +95,7 @@ final class WideReadSockets extends SocketFactory {
 
     /** A new socket bound to {@code local} (null: any) and connected to {@code remote}. */
     private Socket connected(InetSocketAddress local, InetSocketAddress remote) throws IOException {
-        Socket s = newSocket();
+        Socket s = createSocket();
         try {
             if (local != null) {
                 s.bind(local);
@@ -71,24 +108,446 @@ final class WideReadSockets extends SocketFactory {
         }
     }
 
-    private Socket newSocket() throws java.net.SocketException {
-        if (receiveBuffer <= 0) {
-            return new WideReadSocket();
-        }
+    /** An unconnected kernel socket, its receive buffer asked for before connecting (so the window is offered from the first packet). */
+    private Socket rawSocket() throws SocketException {
         Socket s = new Socket();
-        s.setReceiveBufferSize(receiveBuffer); // before connecting, so the window is offered from the first packet
+        if (receiveBuffer > 0) {
+            s.setReceiveBufferSize(receiveBuffer);
+        }
         return s;
     }
 
-    private static final class WideReadSocket extends Socket {
+    /**
+     * Opens {@code count} connections to {@code address} in the background, for the next sockets of this factory
+     * that connect there. Failures are dropped: those sockets then connect as usual and meet the failure
+     * themselves.
+     */
+    void preconnect(InetSocketAddress address, int count, int connectTimeoutMillis) {
+        if (address.isUnresolved()) {
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    Socket s = rawSocket();
+                    try {
+                        s.connect(address, connectTimeoutMillis);
+                    } catch (IOException | RuntimeException e) {
+                        s.close();
+                        return;
+                    }
+                    offer(address, s);
+                } catch (IOException | RuntimeException ignored) {
+                    // nothing opened ahead: the client connects when it needs to
+                }
+            }, "ferry-preconnect");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void offer(SocketAddress address, Socket s) {
+        synchronized (spares) {
+            spares.computeIfAbsent(address, a -> new ArrayDeque<>()).add(s);
+        }
+        EXPIRY.schedule(() -> {
+            if (remove(address, s)) {
+                closeQuietly(s);
+            }
+        }, spareMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private boolean remove(SocketAddress address, Socket s) {
+        synchronized (spares) {
+            Deque<Socket> waiting = spares.get(address);
+            boolean removed = waiting != null && waiting.remove(s);
+            if (waiting != null && waiting.isEmpty()) {
+                spares.remove(address);
+            }
+            return removed;
+        }
+    }
+
+    /** A connection opened ahead to {@code address} and still open, or null. */
+    private Socket takeSpare(SocketAddress address) {
+        while (true) {
+            Socket s;
+            synchronized (spares) {
+                Deque<Socket> waiting = spares.get(address);
+                s = waiting == null ? null : waiting.poll();
+                if (waiting != null && waiting.isEmpty()) {
+                    spares.remove(address);
+                }
+            }
+            if (s == null || stillFresh(s)) {
+                return s;
+            }
+            closeQuietly(s);
+        }
+    }
+
+    /**
+     * Whether a connection opened ahead is still as it was opened: connected, and nothing (no data, no end of
+     * stream) has come from the server, which may have given up on a connection that sent no request. A read
+     * that waits a millisecond and times out says so.
+     */
+    private static boolean stillFresh(Socket s) {
+        if (s.isClosed() || !s.isConnected()) {
+            return false;
+        }
+        try {
+            int timeout = s.getSoTimeout();
+            s.setSoTimeout(1);
+            try {
+                s.getInputStream().read();
+                return false; // the server spoke first, or closed the connection
+            } catch (java.net.SocketTimeoutException quiet) {
+                return true;
+            } finally {
+                s.setSoTimeout(timeout);
+            }
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** How many connections opened ahead wait to be taken (all addresses). */
+    int spareCount() {
+        synchronized (spares) {
+            return spares.values().stream().mapToInt(Deque::size).sum();
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing a connection nobody used
+        }
+    }
+
+    /**
+     * The socket the client gets: it connects a kernel socket of its own, or takes one opened ahead to the same
+     * address, and passes every call on to it. It reads wide unless the factory caps the receive buffer.
+     *
+     * <p>Only a read timeout may be set before connecting (what the HTTP client does); any other setting made
+     * before then goes to a socket of its own, which then connects as usual.
+     */
+    private final class SpareTakingSocket extends Socket {
+        private final Object lock = new Object();
+        /** Null until connected or configured; guarded by {@link #lock} until then. */
+        private volatile Socket inner;
+        private int timeoutBeforeConnect = -1;
+        private boolean closedBeforeConnect;
         private InputStream in;
 
-        @Override
-        public synchronized InputStream getInputStream() throws IOException {
-            if (in == null) {
-                in = new BufferedInputStream(super.getInputStream(), READ_BYTES);
+        /** The kernel socket, created unconnected when a call needs one before {@link #connect} does. */
+        private Socket inner() throws SocketException {
+            Socket s = inner;
+            if (s != null) {
+                return s;
             }
-            return in;
+            synchronized (lock) {
+                if (closedBeforeConnect) {
+                    throw new SocketException("Socket is closed");
+                }
+                if (inner == null) {
+                    Socket raw = rawSocket();
+                    if (timeoutBeforeConnect >= 0) {
+                        raw.setSoTimeout(timeoutBeforeConnect);
+                    }
+                    inner = raw;
+                }
+                return inner;
+            }
+        }
+
+        @Override
+        public void connect(SocketAddress endpoint) throws IOException {
+            connect(endpoint, 0);
+        }
+
+        @Override
+        public void connect(SocketAddress endpoint, int timeout) throws IOException {
+            Socket spare = null;
+            synchronized (lock) {
+                if (inner == null && !closedBeforeConnect) {
+                    spare = takeSpare(endpoint);
+                    if (spare != null) {
+                        if (timeoutBeforeConnect >= 0) {
+                            spare.setSoTimeout(timeoutBeforeConnect);
+                        }
+                        inner = spare;
+                    }
+                }
+            }
+            if (spare == null) {
+                inner().connect(endpoint, timeout);
+            }
+        }
+
+        @Override
+        public void bind(SocketAddress bindpoint) throws IOException {
+            inner().bind(bindpoint);
+        }
+
+        @Override
+        public InputStream getInputStream() throws IOException {
+            Socket s = inner();
+            synchronized (lock) {
+                if (in == null) {
+                    in = receiveBuffer > 0 ? s.getInputStream()
+                            : new BufferedInputStream(s.getInputStream(), READ_BYTES);
+                }
+                return in;
+            }
+        }
+
+        @Override
+        public OutputStream getOutputStream() throws IOException {
+            return inner().getOutputStream();
+        }
+
+        @Override
+        public void setSoTimeout(int timeout) throws SocketException {
+            synchronized (lock) {
+                if (inner == null) {
+                    if (closedBeforeConnect) {
+                        throw new SocketException("Socket is closed");
+                    }
+                    if (timeout < 0) {
+                        throw new IllegalArgumentException("timeout < 0");
+                    }
+                    timeoutBeforeConnect = timeout;
+                    return;
+                }
+            }
+            inner.setSoTimeout(timeout);
+        }
+
+        @Override
+        public int getSoTimeout() throws SocketException {
+            synchronized (lock) {
+                if (inner == null) {
+                    return Math.max(0, timeoutBeforeConnect);
+                }
+            }
+            return inner.getSoTimeout();
+        }
+
+        @Override
+        public void close() throws IOException {
+            Socket s;
+            synchronized (lock) {
+                s = inner;
+                if (s == null) {
+                    closedBeforeConnect = true;
+                    return;
+                }
+            }
+            s.close();
+        }
+
+        @Override
+        public boolean isClosed() {
+            Socket s = inner;
+            if (s == null) {
+                synchronized (lock) {
+                    return closedBeforeConnect;
+                }
+            }
+            return s.isClosed();
+        }
+
+        @Override
+        public boolean isConnected() {
+            Socket s = inner;
+            return s != null && s.isConnected();
+        }
+
+        @Override
+        public boolean isBound() {
+            Socket s = inner;
+            return s != null && s.isBound();
+        }
+
+        @Override
+        public boolean isInputShutdown() {
+            Socket s = inner;
+            return s != null && s.isInputShutdown();
+        }
+
+        @Override
+        public boolean isOutputShutdown() {
+            Socket s = inner;
+            return s != null && s.isOutputShutdown();
+        }
+
+        @Override
+        public void shutdownInput() throws IOException {
+            inner().shutdownInput();
+        }
+
+        @Override
+        public void shutdownOutput() throws IOException {
+            inner().shutdownOutput();
+        }
+
+        @Override
+        public InetAddress getInetAddress() {
+            Socket s = inner;
+            return s == null ? null : s.getInetAddress();
+        }
+
+        @Override
+        public InetAddress getLocalAddress() {
+            Socket s = inner;
+            return s == null ? InetAddress.getLoopbackAddress() : s.getLocalAddress();
+        }
+
+        @Override
+        public int getPort() {
+            Socket s = inner;
+            return s == null ? 0 : s.getPort();
+        }
+
+        @Override
+        public int getLocalPort() {
+            Socket s = inner;
+            return s == null ? -1 : s.getLocalPort();
+        }
+
+        @Override
+        public SocketAddress getRemoteSocketAddress() {
+            Socket s = inner;
+            return s == null ? null : s.getRemoteSocketAddress();
+        }
+
+        @Override
+        public SocketAddress getLocalSocketAddress() {
+            Socket s = inner;
+            return s == null ? null : s.getLocalSocketAddress();
+        }
+
+        @Override
+        public SocketChannel getChannel() {
+            return null;
+        }
+
+        @Override
+        public void setTcpNoDelay(boolean on) throws SocketException {
+            inner().setTcpNoDelay(on);
+        }
+
+        @Override
+        public boolean getTcpNoDelay() throws SocketException {
+            return inner().getTcpNoDelay();
+        }
+
+        @Override
+        public void setSoLinger(boolean on, int linger) throws SocketException {
+            inner().setSoLinger(on, linger);
+        }
+
+        @Override
+        public int getSoLinger() throws SocketException {
+            return inner().getSoLinger();
+        }
+
+        @Override
+        public void sendUrgentData(int data) throws IOException {
+            inner().sendUrgentData(data);
+        }
+
+        @Override
+        public void setOOBInline(boolean on) throws SocketException {
+            inner().setOOBInline(on);
+        }
+
+        @Override
+        public boolean getOOBInline() throws SocketException {
+            return inner().getOOBInline();
+        }
+
+        @Override
+        public void setSendBufferSize(int size) throws SocketException {
+            inner().setSendBufferSize(size);
+        }
+
+        @Override
+        public int getSendBufferSize() throws SocketException {
+            return inner().getSendBufferSize();
+        }
+
+        @Override
+        public void setReceiveBufferSize(int size) throws SocketException {
+            inner().setReceiveBufferSize(size);
+        }
+
+        @Override
+        public int getReceiveBufferSize() throws SocketException {
+            return inner().getReceiveBufferSize();
+        }
+
+        @Override
+        public void setKeepAlive(boolean on) throws SocketException {
+            inner().setKeepAlive(on);
+        }
+
+        @Override
+        public boolean getKeepAlive() throws SocketException {
+            return inner().getKeepAlive();
+        }
+
+        @Override
+        public void setTrafficClass(int tc) throws SocketException {
+            inner().setTrafficClass(tc);
+        }
+
+        @Override
+        public int getTrafficClass() throws SocketException {
+            return inner().getTrafficClass();
+        }
+
+        @Override
+        public void setReuseAddress(boolean on) throws SocketException {
+            inner().setReuseAddress(on);
+        }
+
+        @Override
+        public boolean getReuseAddress() throws SocketException {
+            return inner().getReuseAddress();
+        }
+
+        @Override
+        public void setPerformancePreferences(int connectionTime, int latency, int bandwidth) {
+            // the JDK's own sockets ignore these too
+        }
+
+        @Override
+        public <T> Socket setOption(SocketOption<T> name, T value) throws IOException {
+            inner().setOption(name, value);
+            return this;
+        }
+
+        @Override
+        public <T> T getOption(SocketOption<T> name) throws IOException {
+            return inner().getOption(name);
+        }
+
+        @Override
+        public Set<SocketOption<?>> supportedOptions() {
+            try {
+                return inner().supportedOptions();
+            } catch (SocketException closed) {
+                return Set.of();
+            }
+        }
+
+        @Override
+        public String toString() {
+            Socket s = inner;
+            return s == null ? "Socket[unconnected]" : s.toString();
         }
     }
 }

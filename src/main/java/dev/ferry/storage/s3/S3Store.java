@@ -26,6 +26,7 @@ import dev.ferry.storage.StoreException;
 import dev.ferry.storage.http.Exchange;
 import dev.ferry.storage.http.Exchange.Sent;
 import dev.ferry.storage.http.HttpAnswers;
+import dev.ferry.storage.http.HttpClients;
 import dev.ferry.storage.http.RetryPolicy;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -94,6 +95,14 @@ public final class S3Store implements CopyStore {
         } catch (StoreException e) {
             throw explainHeadError(ref, e, cancel);
         }
+    }
+
+    @Override
+    public void connectAhead(ObjectRef ref, int connections) {
+        String host = config.usesPathStyle(ref.bucket()) ? config.endpoint().getHost()
+                : ref.bucket() + "." + config.endpoint().getHost();
+        HttpClients.connectAhead(http, config.endpoint().getScheme().toLowerCase(Locale.ROOT), stripBrackets(host),
+                config.endpoint().getPort(), connections);
     }
 
     @Override

@@ -129,6 +129,11 @@ public final class TosStore implements CopyStore, ServerThrottling {
     }
 
     @Override
+    public void connectAhead(ObjectRef ref, int connections) {
+        transport.connectAhead(ref.bucket(), connections);
+    }
+
+    @Override
     public RangeBody getRange(ObjectRef ref, long start, long endInclusive, String ifMatch, CancelSignal cancel)
             throws StoreException, InterruptedIOException {
         if (start < 0 || endInclusive < start) {

@@ -12,6 +12,7 @@ import dev.ferry.storage.StoreException;
 import dev.ferry.storage.http.Exchange;
 import dev.ferry.storage.http.Exchange.Sent;
 import dev.ferry.storage.http.HttpAnswers;
+import dev.ferry.storage.http.HttpClients;
 import dev.ferry.storage.http.RetryPolicy;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -117,6 +118,12 @@ final class TosTransport {
      * Virtual-hosted ({@code bucket.host/key}) or path-style ({@code host/bucket/key}) addressing; a null bucket
      * is the endpoint itself.
      */
+    /** Opens connections ahead to where {@code bucket}'s objects are served ({@link HttpClients#connectAhead}). */
+    void connectAhead(String bucket, int connections) {
+        HttpUrl url = target(bucket, "").url().build();
+        HttpClients.connectAhead(http, url.scheme(), url.host(), url.port(), connections);
+    }
+
     Target target(String bucket, String key) {
         boolean pathStyle = bucket != null && config.usesPathStyle(bucket);
         String host = config.endpoint().getHost();

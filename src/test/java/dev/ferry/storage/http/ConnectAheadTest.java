@@ -1,0 +1,211 @@
+package dev.ferry.storage.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Connections opened ahead ({@link WideReadSockets#preconnect}, {@link HttpClients#connectAhead}): taken by the
+ * next sockets that connect to their address, not by others, closed when nobody takes them in time.
+ */
+class ConnectAheadTest {
+    /** A tiny HTTP/1.1 server on loopback that counts the connections it accepts and answers "ok" to each request. */
+    private ServerSocket server;
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final AtomicInteger closedByClient = new AtomicInteger();
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "connect-ahead-test");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @BeforeEach
+    void start() throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        threads.execute(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    accepted.incrementAndGet();
+                    open.add(s);
+                    threads.execute(() -> serve(s));
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private void serve(Socket s) {
+        try (s; BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                StandardCharsets.ISO_8859_1)); OutputStream out = s.getOutputStream()) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isEmpty()) {
+                    Thread.sleep(200); // keeps concurrent requests in flight together, each on a connection of its own
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                }
+            }
+            closedByClient.incrementAndGet();
+        } catch (IOException ignored) {
+            // the client went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        server.close();
+        for (Socket s : open) {
+            s.close();
+        }
+        threads.shutdownNow();
+    }
+
+    private InetSocketAddress address() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 10 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void aSocketConnectingToTheAddressTakesAConnectionOpenedAheadWithItsReadTimeout() throws Exception {
+        WideReadSockets sockets = new WideReadSockets(0);
+        sockets.preconnect(address(), 2, 5_000);
+        await(() -> sockets.spareCount() == 2 && accepted.get() == 2);
+
+        try (Socket s = sockets.createSocket()) {
+            s.setSoTimeout(4_321);
+            s.connect(address(), 5_000);
+
+            assertThat(sockets.spareCount()).isEqualTo(1);
+            assertThat(accepted.get()).as("no new connection").isEqualTo(2);
+            assertThat(s.isConnected()).isTrue();
+            assertThat(s.getSoTimeout()).isEqualTo(4_321);
+            assertThat(s.getPort()).isEqualTo(server.getLocalPort());
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            byte[] answer = s.getInputStream().readNBytes(40);
+            assertThat(new String(answer, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200 OK").endsWith("ok");
+        }
+    }
+
+    @Test
+    void aSocketConnectingElsewhereConnectsItselfAndLeavesTheSpare() throws Exception {
+        WideReadSockets sockets = new WideReadSockets(0);
+        try (ServerSocket other = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            sockets.preconnect(new InetSocketAddress(InetAddress.getLoopbackAddress(), other.getLocalPort()), 1,
+                    5_000);
+            await(() -> sockets.spareCount() == 1);
+
+            try (Socket s = sockets.createSocket()) {
+                s.connect(address(), 5_000);
+                await(() -> accepted.get() == 1);
+                assertThat(sockets.spareCount()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void aConnectionTheServerClosedMeanwhileIsNotTaken() throws Exception {
+        WideReadSockets sockets = new WideReadSockets(0);
+        sockets.preconnect(address(), 1, 5_000);
+        await(() -> accepted.get() == 1 && sockets.spareCount() == 1);
+        open.get(0).close(); // the server gives up on a connection that sent no request
+        Thread.sleep(100);
+
+        try (Socket s = sockets.createSocket()) {
+            s.setSoTimeout(5_000);
+            s.connect(address(), 5_000);
+            await(() -> accepted.get() == 2);
+            assertThat(sockets.spareCount()).isZero();
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(new String(s.getInputStream().readNBytes(40), StandardCharsets.ISO_8859_1)).endsWith("ok");
+        }
+    }
+
+    @Test
+    void aConnectionNobodyTakesIsClosedInTime() throws Exception {
+        WideReadSockets sockets = new WideReadSockets(0, 200);
+        sockets.preconnect(address(), 1, 5_000);
+        await(() -> accepted.get() == 1);
+
+        await(() -> sockets.spareCount() == 0 && closedByClient.get() == 1);
+    }
+
+    @Test
+    void aSocketClosedBeforeConnectingStaysClosed() throws Exception {
+        WideReadSockets sockets = new WideReadSockets(0);
+        Socket s = sockets.createSocket();
+        s.close();
+
+        assertThat(s.isClosed()).isTrue();
+        assertThatThrownBy(() -> s.connect(address(), 1_000)).isInstanceOf(SocketException.class);
+        assertThat(accepted.get()).isZero();
+    }
+
+    @Test
+    void theHttpClientsRequestsRunOnTheConnectionsOpenedAhead() throws Exception {
+        OkHttpClient http = HttpClients.create(8, Duration.ofSeconds(5), Duration.ofSeconds(5), false, 0);
+        try {
+            WideReadSockets sockets = (WideReadSockets) http.socketFactory();
+            int before = sockets.spareCount();
+            HttpClients.connectAhead(http, "http", "127.0.0.1", server.getLocalPort(), 3);
+            await(() -> accepted.get() == 3 && sockets.spareCount() == before + 3);
+
+            // three requests at once: each needs a connection of its own
+            List<Future<String>> answers = new java.util.ArrayList<>();
+            Request request = new Request.Builder().url("http://127.0.0.1:" + server.getLocalPort() + "/o").build();
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(3);
+            for (int i = 0; i < 3; i++) {
+                answers.add(threads.submit(() -> {
+                    together.await();
+                    try (Response r = http.newCall(request).execute()) {
+                        return r.body().string();
+                    }
+                }));
+            }
+            for (Future<String> answer : answers) {
+                assertThat(answer.get()).isEqualTo("ok");
+            }
+            assertThat(accepted.get()).as("the requests opened no connection of their own").isEqualTo(3);
+            assertThat(sockets.spareCount()).isEqualTo(before);
+        } finally {
+            HttpClients.shutdown(http);
+        }
+    }
+}
