@@ -211,10 +211,11 @@ final class WideReadSockets extends SocketFactory {
         }
     }
 
-    /** How many connections opened ahead wait to be taken (all addresses). */
-    int spareCount() {
+    /** How many connections opened ahead to {@code address} wait to be taken. */
+    int spareCount(SocketAddress address) {
         synchronized (spares) {
-            return spares.values().stream().mapToInt(Deque::size).sum();
+            Deque<Socket> waiting = spares.get(address);
+            return waiting == null ? 0 : waiting.size();
         }
     }
 
