@@ -19,6 +19,8 @@ import java.util.TreeMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import dev.ferry.storage.DailyKey;
+
 /**
  * AWS Signature Version 4, header authentication. Holds the key and the signing key of the day last signed for;
  * thread-safe.
@@ -37,11 +39,7 @@ public final class SigV4Signer {
     private final String region;
     private final String service;
     private final Credentials credentials;
-    /** The signing key of the day last signed for: it changes once a day, and deriving it takes four HMACs. */
-    private volatile DayKey dayKey;
-
-    private record DayKey(String day, byte[] key) {
-    }
+    private final DailyKey signingKey = new DailyKey(this::deriveKey);
 
     public SigV4Signer(String region, String service, Credentials credentials) {
         this.region = region;
@@ -85,7 +83,7 @@ public final class SigV4Signer {
                 + payloadHash;
         String scope = day + "/" + region + "/" + service + "/aws4_request";
         String stringToSign = ALGORITHM + '\n' + amzDate + '\n' + scope + '\n' + sha256Hex(canonicalRequest);
-        byte[] key = signingKey(day);
+        byte[] key = signingKey.of(day);
         String signature = HEX.formatHex(hmac(key, stringToSign));
 
         Map<String, String> out = new LinkedHashMap<>();
@@ -128,15 +126,6 @@ public final class SigV4Signer {
             }
         }
         return sb.toString();
-    }
-
-    private byte[] signingKey(String day) {
-        DayKey cached = dayKey;
-        if (cached == null || !cached.day().equals(day)) {
-            cached = new DayKey(day, deriveKey(day));
-            dayKey = cached;
-        }
-        return cached.key();
     }
 
     private byte[] deriveKey(String day) {

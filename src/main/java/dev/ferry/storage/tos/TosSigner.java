@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import dev.ferry.storage.DailyKey;
 import dev.ferry.storage.s3.Credentials;
 
 /**
@@ -55,11 +56,7 @@ public final class TosSigner {
     private final String region;
     private final String service;
     private final Credentials credentials;
-    /** The signing key of the day last signed for: it changes once a day, and deriving it takes four HMACs. */
-    private volatile DayKey dayKey;
-
-    private record DayKey(String day, byte[] key) {
-    }
+    private final DailyKey signingKey = new DailyKey(this::deriveKey);
     private final Clock clock;
 
     public TosSigner(String region, Credentials credentials, Clock clock) {
@@ -198,22 +195,13 @@ public final class TosSigner {
         String day = date.substring(0, 8);
         String scope = day + "/" + region + "/" + service + "/request";
         String stringToSign = ALGORITHM + '\n' + date + '\n' + scope + '\n' + sha256Hex(canonicalRequest);
-        String signature = HEX.formatHex(hmac(signingKey(day), stringToSign));
+        String signature = HEX.formatHex(hmac(signingKey.of(day), stringToSign));
         return new Signature(canonicalRequest, stringToSign, signedHeaders, credentials.accessKeyId() + "/" + scope,
                 date, signature);
     }
 
     private String credential(String date) {
         return credentials.accessKeyId() + "/" + date.substring(0, 8) + "/" + region + "/" + service + "/request";
-    }
-
-    private byte[] signingKey(String day) {
-        DayKey cached = dayKey;
-        if (cached == null || !cached.day().equals(day)) {
-            cached = new DayKey(day, deriveKey(day));
-            dayKey = cached;
-        }
-        return cached.key();
     }
 
     private byte[] deriveKey(String day) {
