@@ -13,7 +13,7 @@
 # seconds and peak RSS over the run, and met yes/no. The proxy's client-side send buffer is held to 32 KiB, so a
 # byte counts when the client's TCP window takes it, not when it enters the proxy's own kernel buffer.
 # Targets: mean within +-3 % of the limit; no 1 s window above 1.5 x the limit.
-# The object must last the window: --size >= limit x (seconds + 2) (256 MiB lasts 51 s at 5 MiB/s).
+# The object must last the window: --size >= limit x (seconds + 1) (256 MiB lasts 51 s at 5 MiB/s).
 # Leaves the kit's s3proxy running; the proxy stops when this script exits.
 set -euo pipefail
 HERE=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
@@ -39,8 +39,8 @@ case $L in
 esac
 KEY=obj$(echo "$SIZE" | tr 'A-Z' 'a-z').bin
 bytes=$(numfmt --from=iec "$SIZE")
-awk -v b="$bytes" -v r="$LIMIT_BPS" -v s="$SECS" 'BEGIN{exit !(b >= r * (s + 2))}' \
-  || echo "warning: $SIZE lasts less than $SECS + 2 s at $LIMIT; the window will be short" >&2
+awk -v b="$bytes" -v r="$LIMIT_BPS" -v s="$SECS" 'BEGIN{exit !(b >= r * (s + 1))}' \
+  || echo "warning: $SIZE lasts less than $SECS + 1 s at $LIMIT; the window will be short" >&2
 mkdir -p "$BENCH_STATE/tmp"
 WORK=$(mktemp -d "$BENCH_STATE/tmp/ratelimit.XXXXXX")
 DL=$(mktemp -d /dev/shm/ferry-ratelimit.XXXXXX 2>/dev/null || mktemp -d "$BENCH_STATE/tmp/ratelimit-dl.XXXXXX")
@@ -84,7 +84,7 @@ for c in ${CONNS//,/ }; do
   deadline=$((start + (SECS + 60) * 1000))
   while kill -0 "$TIME_PID" 2>/dev/null; do
     fb=$(first_byte_ms "$start")
-    if [ -n "$fb" ] && [ "$(now_ms)" -ge $((fb + (1 + SECS) * 1000 + 300)) ]; then break; fi
+    if [ -n "$fb" ] && [ "$(now_ms)" -ge $((fb + SECS * 1000 + 300)) ]; then break; fi
     [ "$(now_ms)" -ge "$deadline" ] && break
     sleep 0.2
   done

@@ -161,29 +161,30 @@ public final class Packager {
         Set<String> merged = new LinkedHashSet<>();
         try (StartupServer server = StartupServer.start()) {
             String endpoint = server.endpoint();
-            List<List<String>> runs = List.of(
-                    List.of("--help"),
-                    List.of("download", "--help"),
-                    List.of("download", "s3://startup/object.bin", scratch.resolve("object.bin").toString(),
+            List<ClassListRun> runs = List.of(
+                    ClassListRun.of("--help"),
+                    ClassListRun.of("download", "--help"),
+                    ClassListRun.of("download", "s3://startup/object.bin", scratch.resolve("object.bin").toString(),
                             "--endpoint", endpoint, "--part-size", "5MiB", "--connections", "3"),
-                    List.of("download", "s3://startup/folder/", scratch.resolve("folder").toString(), "--endpoint",
-                            endpoint, "--no-checkpoint"),
-                    List.of("ls", "s3://startup/", "--endpoint", endpoint),
-                    List.of("download", endpoint + "/link/file.bin", scratch.resolve("file.bin").toString()),
-                    List.of("download", "s3://startup/object.bin", scratch.resolve("refused.bin").toString(),
-                            "--endpoint", "http://127.0.0.1:" + closedPort),
-                    List.of("status"));
+                    ClassListRun.of("download", "s3://startup/folder/", scratch.resolve("folder").toString(),
+                            "--endpoint", endpoint, "--no-checkpoint"),
+                    ClassListRun.of("ls", "s3://startup/", "--endpoint", endpoint),
+                    ClassListRun.of("download", endpoint + "/link/file.bin", scratch.resolve("file.bin").toString()),
+                    new ClassListRun(List.of("download", "s3://startup/object.bin",
+                            scratch.resolve("refused.bin").toString(), "--endpoint", "http://127.0.0.1:" + closedPort),
+                            true),
+                    ClassListRun.of("status"));
             for (int i = 0; i < runs.size(); i++) {
+                ClassListRun run = runs.get(i);
                 Path list = scratch.resolve("run-" + i + ".classlist");
                 Path out = scratch.resolve("run-" + i + ".out");
-                Process process = startRecording(runtime, ferryJar, list, scratch.resolve("home"), runs.get(i), out);
+                Process process = startRecording(runtime, ferryJar, list, scratch.resolve("home"), run.args(), out);
                 if (!process.waitFor(120, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
-                    throw new PackagingException("a class-list run did not end: " + String.join(" ", runs.get(i)));
+                    throw new PackagingException("a class-list run did not end: " + String.join(" ", run.args()));
                 }
-                boolean meantToFail = runs.get(i).contains("http://127.0.0.1:" + closedPort);
-                if (process.exitValue() != 0 && !meantToFail) {
-                    System.out.println("packaging: the class-list run '" + String.join(" ", runs.get(i))
+                if (process.exitValue() != 0 && !run.fails()) {
+                    System.out.println("packaging: the class-list run '" + String.join(" ", run.args())
                             + "' failed (see below); the archive covers less of it\n" + Files.readString(out));
                 }
                 merged.addAll(classes(list));
@@ -192,6 +193,13 @@ public final class Packager {
         merged.addAll(windowClasses(runtime, ferryJar, scratch));
         deleteTree(scratch);
         return new ArrayList<>(merged);
+    }
+
+    /** The arguments of one class-list run, and whether it is meant to fail (the error path). */
+    private record ClassListRun(List<String> args, boolean fails) {
+        static ClassListRun of(String... args) {
+            return new ClassListRun(List.of(args), false);
+        }
     }
 
     /**
@@ -384,18 +392,25 @@ public final class Packager {
 final class StartupServer implements AutoCloseable {
     private static final String LAST_MODIFIED = "Wed, 01 Jan 2025 00:00:00 GMT";
     private final com.sun.net.httpserver.HttpServer http;
-    private final Map<String, byte[]> objects = new LinkedHashMap<>();
+    private final Map<String, Stored> objects = new LinkedHashMap<>();
+
+    /** An object's bytes and their MD5 (its ETag), worked out once. */
+    private record Stored(byte[] bytes, String md5) {
+        Stored(byte[] bytes) {
+            this(bytes, StartupServer.md5(bytes));
+        }
+    }
 
     private StartupServer(com.sun.net.httpserver.HttpServer http) {
         this.http = http;
         java.util.Random random = new java.util.Random(1);
         byte[] big = new byte[12 << 20];
         random.nextBytes(big);
-        objects.put("object.bin", big);
+        objects.put("object.bin", new Stored(big));
         for (String name : List.of("folder/a.bin", "folder/b.bin", "folder/sub/c.bin")) {
             byte[] small = new byte[64 << 10];
             random.nextBytes(small);
-            objects.put(name, small);
+            objects.put(name, new Stored(small));
         }
     }
 
@@ -432,7 +447,7 @@ final class StartupServer implements AutoCloseable {
             }
             String key = path.startsWith("/startup/") ? path.substring("/startup/".length())
                     : path.equals("/link/file.bin") ? "object.bin" : null;
-            byte[] body = key == null ? null : objects.get(key);
+            Stored body = key == null ? null : objects.get(key);
             if (body == null) {
                 send(ex, 404, "application/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey"
                         + "</Code><Message>The specified key does not exist.</Message></Error>");
@@ -442,9 +457,10 @@ final class StartupServer implements AutoCloseable {
         }
     }
 
-    private static void object(com.sun.net.httpserver.HttpExchange ex, byte[] body) throws IOException {
+    private static void object(com.sun.net.httpserver.HttpExchange ex, Stored stored) throws IOException {
+        byte[] body = stored.bytes();
         var headers = ex.getResponseHeaders();
-        headers.set("ETag", "\"" + md5(body) + "\"");
+        headers.set("ETag", "\"" + stored.md5() + "\"");
         headers.set("Last-Modified", LAST_MODIFIED);
         headers.set("Accept-Ranges", "bytes");
         headers.set("Content-Type", "application/octet-stream");
@@ -493,7 +509,7 @@ final class StartupServer implements AutoCloseable {
                 + "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>startup</Name><Prefix>")
                 .append(escaped(prefix)).append("</Prefix><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>");
         Set<String> folders = new TreeSet<>();
-        for (Map.Entry<String, byte[]> e : objects.entrySet()) {
+        for (Map.Entry<String, Stored> e : objects.entrySet()) {
             String key = e.getKey();
             if (!key.startsWith(prefix)) {
                 continue;
@@ -504,8 +520,8 @@ final class StartupServer implements AutoCloseable {
                 continue;
             }
             xml.append("<Contents><Key>").append(escaped(key)).append("</Key><LastModified>2025-01-01T00:00:00.000Z"
-                    + "</LastModified><ETag>&quot;").append(md5(e.getValue())).append("&quot;</ETag><Size>")
-                    .append(e.getValue().length).append("</Size><StorageClass>STANDARD</StorageClass></Contents>");
+                    + "</LastModified><ETag>&quot;").append(e.getValue().md5()).append("&quot;</ETag><Size>")
+                    .append(e.getValue().bytes().length).append("</Size><StorageClass>STANDARD</StorageClass></Contents>");
         }
         for (String folder : folders) {
             xml.append("<CommonPrefixes><Prefix>").append(escaped(folder)).append("</Prefix></CommonPrefixes>");

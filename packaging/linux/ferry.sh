@@ -13,8 +13,8 @@ while IFS= read -r line; do
     esac
 done < "$app/ferry.cfg"
 # A command-line run (arguments that are not all links) lasts seconds: it spends less CPU and ends sooner with the
-# quick first-tier compiler alone (a 1 GiB download: 1.38 s instead of 1.6; 1,000 small objects: 2.5 s instead of
-# 4.2). The window, which runs for hours, keeps the optimising compiler.
+# quick first-tier compiler alone (1,000 small objects: 1.5 to 2.0 s instead of 2.2 to 2.8; see packaging/README.md).
+# The window, which runs for hours, keeps the optimising compiler.
 cli=false
 for arg in "$@"; do
     case $arg in

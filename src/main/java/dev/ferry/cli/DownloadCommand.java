@@ -141,15 +141,28 @@ public final class DownloadCommand implements Callable<Integer> {
      * shows its query); a stop signal pauses it. Returns the exit code.
      */
     int runOne(ObjectStore remote, DownloadRequest request, String label) {
-        TransferPrinter printer = new TransferPrinter(TransferPrinter.modeFor(json, false), label, System.out,
-                System.err);
-        Download download = new Download(remote, request, RateLimiter.unlimited(), printer);
-        running.add(download);
         Signals.onStop(this::pauseAll);
+        return exitCode(runPrinted(remote, request, RateLimiter.unlimited(), label, false));
+    }
+
+    /**
+     * Runs a download, printing its progress (one object's, or as one of many) and its result; a stop signal,
+     * also one that came before it started, pauses it.
+     */
+    private DownloadResult runPrinted(ObjectStore remote, DownloadRequest request, RateLimiter limiter, String label,
+                                      boolean many) {
+        TransferPrinter printer = new TransferPrinter(TransferPrinter.modeFor(json, many), label, System.out,
+                System.err);
+        Download d = new Download(remote, request, limiter, printer);
+        running.add(d);
+        if (stopping.get()) {
+            d.pause();
+        }
         long t0 = System.nanoTime();
-        DownloadResult result = download.run();
-        printer.printResult(result, System.nanoTime() - t0);
-        return exitCode(result);
+        DownloadResult r = d.run();
+        running.remove(d);
+        printer.printResult(r, System.nanoTime() - t0);
+        return r;
     }
 
     private DownloadRequest singleRequest(ObjectUri uri, StoreOptions.Resolved where, long part, long rate) {
@@ -180,7 +193,6 @@ public final class DownloadCommand implements Callable<Integer> {
             throw new UsageException("cannot remove the partial download: " + e.getMessage());
         }
     }
-
 
     void pauseAll() {
         stopping.set(true);
@@ -292,7 +304,8 @@ public final class DownloadCommand implements Callable<Integer> {
         ObjectRef ref = ObjectRef.of(bucket, o.key());
         Path cp = checkpoint.none ? null : CheckpointFiles.defaultDownloadCheckpoint(where.endpointId(), bucket,
                 o.key(), null, target);
-        if (!overwrite && Files.isRegularFile(target) && (cp == null || !Files.exists(cp))) {
+        boolean resuming = cp != null && Files.exists(cp);
+        if (!overwrite && !resuming && Files.isRegularFile(target)) {
             try {
                 if (Files.size(target) == o.size()) {
                     if (!json) {
@@ -306,24 +319,13 @@ public final class DownloadCommand implements Callable<Integer> {
         }
         DownloadRequest request = DownloadRequest.of(ref, target).withPartSize(part).withConnections(connections)
                 .withCheckpoint(cp).withOverwrite(overwrite);
-        if (o.size() <= part && Etags.looksLikeMd5(o.etag()) && (cp == null || !Files.exists(cp))) {
+        if (o.size() <= part && Etags.looksLikeMd5(o.etag()) && !resuming) {
             // an object of one part whose ETag can be checked is fetched in one GET, conditional on the listed ETag:
             // a HEAD first would double the requests of a folder of small files. Others (a multipart ETag) are
             // HEADed for the checksums the file is checked against, and so is one an earlier run left a checkpoint for.
             request = request.withKnownInfo(ObjectInfo.listed(ref, o));
         }
-        TransferPrinter printer = new TransferPrinter(TransferPrinter.modeFor(json, true), label, System.out,
-                System.err);
-        Download d = new Download(remote, request, global, printer);
-        running.add(d);
-        if (stopping.get()) {
-            d.pause();
-        }
-        long t0 = System.nanoTime();
-        DownloadResult r = d.run();
-        running.remove(d);
-        printer.printResult(r, System.nanoTime() - t0);
-        results.add(r);
+        results.add(runPrinted(remote, request, global, label, true));
     }
 
     private int summarize(int total, List<DownloadResult> results, List<String> problems, boolean leftOver) {

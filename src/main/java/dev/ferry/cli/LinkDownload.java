@@ -47,6 +47,10 @@ final class LinkDownload {
             ObjectInfo info = null;
             Path target = explicitTarget();
             if (target == null || !cmd.cancel) {
+                if (!cmd.cancel) {
+                    // the probe stands in for the download's HEAD, so the parts' connections open while it is out
+                    store.connectAhead(link.ref(), cmd.connections - 1);
+                }
                 info = probe(store, link);
                 if (info == null) {
                     return 1;

@@ -20,14 +20,14 @@ public record BucketsPage(List<BucketSummary> buckets, String nextToken) {
      * Every bucket, page after page. Stores page this listing only when asked to, but a server that pages anyway
      * is followed through its token; one that names the page just read as the next is refused.
      */
-    public static List<BucketSummary> all(String op, Fetch fetch) throws StoreException, InterruptedIOException {
+    public static List<BucketSummary> all(Fetch fetch) throws StoreException, InterruptedIOException {
         List<BucketSummary> all = new ArrayList<>();
         String token = null;
         do {
             BucketsPage page = fetch.page(token);
             all.addAll(page.buckets());
             if (page.nextToken() != null && page.nextToken().equals(token)) {
-                throw StoreException.noProgress(op);
+                throw StoreException.noProgress("ListBuckets");
             }
             token = page.nextToken();
         } while (token != null);

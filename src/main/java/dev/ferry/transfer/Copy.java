@@ -262,8 +262,7 @@ public final class Copy implements Transfer {
             return stopped();
         }
         state = TransferState.TRANSFERRING;
-        plan = PartPlan.split(Math.max(1, info.size()), Math.max(1, info.size()));
-        etags = new AtomicReferenceArray<>(1);
+        usePlan(PartPlan.split(Math.max(1, info.size()), Math.max(1, info.size())));
         try {
             String etag = store.copyObject(request.source(), request.destination(), info.etag(), cancel);
             etags.set(0, etag);
@@ -385,8 +384,16 @@ public final class Copy implements Transfer {
 
     /** The checkpoint's parts become the plan, with no part known to be copied yet. */
     private void planFrom(CopyCheckpoint cp) {
-        plan = cp.parts().stream().map(p -> new PartPlan.Range(p.number(), p.start(), p.length())).toList();
-        etags = new AtomicReferenceArray<>(plan.size());
+        usePlan(cp.parts().stream().map(p -> new PartPlan.Range(p.number(), p.start(), p.length())).toList());
+    }
+
+    /**
+     * Makes {@code ranges} the plan, with no part known to be copied. The ETag slots come first: the notifier
+     * reads the plan from another thread and looks each part up in them.
+     */
+    private void usePlan(List<PartPlan.Range> ranges) {
+        etags = new AtomicReferenceArray<>(ranges.size());
+        plan = ranges;
     }
 
     /**
@@ -537,8 +544,7 @@ public final class Copy implements Transfer {
     }
 
     private void startUpload(long partSize) throws IOException {
-        plan = PartPlan.split(info.size(), partSize);
-        etags = new AtomicReferenceArray<>(plan.size());
+        usePlan(PartPlan.split(info.size(), partSize));
         uploadId = null;
         Instant carried = unrecordedSince;
         noteUnrecorded(Instant.now());

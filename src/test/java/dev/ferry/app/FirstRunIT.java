@@ -95,8 +95,9 @@ class FirstRunIT {
         assertThat(service.snapshot()).isEmpty();
     }
 
+    /** The wiring only: which folder that is (XDG, HOME, the platform) is SettingsStoreTest's to check. */
     @Test
-    void theDefaultDownloadFolderIsTheUsersDownloadsFolder() {
+    void aFirstStartUsesTheFolderDownloadsFolderFinds() {
         Path folder = Path.of(settings.get().downloadFolder());
         assertThat(folder).isEqualTo(dev.ferry.app.settings.DownloadsFolder.find());
     }

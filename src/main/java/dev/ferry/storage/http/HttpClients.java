@@ -100,11 +100,14 @@ public final class HttpClients {
     /**
      * Starts opening {@code count} TCP connections to {@code host}:{@code port} for {@code http}'s next
      * connections there ({@link WideReadSockets#preconnect}), in the background: the name is looked up and the
-     * address chosen as the client would (an IPv6 address first when there are both). Nothing happens for a
-     * client of another socket factory, or when a proxy stands between (the client would connect to the proxy).
+     * address chosen as the client would (an IPv6 address first when there are both). Connections the client
+     * already holds idle count against {@code count}: a client shared by several transfers (the app's, a folder
+     * download's) reuses those. Nothing happens for a client of another socket factory, or when a proxy stands
+     * between (the client would connect to the proxy).
      */
     public static void connectAhead(OkHttpClient http, String scheme, String host, int port, int count) {
-        if (count <= 0 || !(http.socketFactory() instanceof WideReadSockets sockets)) {
+        int wanted = count - http.connectionPool().idleConnectionCount();
+        if (wanted <= 0 || !(http.socketFactory() instanceof WideReadSockets sockets)) {
             return;
         }
         int p = port > 0 ? port : HttpUrl.defaultPort(scheme);
@@ -117,7 +120,7 @@ public final class HttpClients {
                 InetAddress first = addresses.stream().filter(a -> a instanceof Inet6Address)
                         .findFirst().orElse(addresses.isEmpty() ? null : addresses.get(0));
                 if (first != null) {
-                    sockets.preconnect(new InetSocketAddress(first, p), count, http.connectTimeoutMillis());
+                    sockets.preconnect(new InetSocketAddress(first, p), wanted, http.connectTimeoutMillis());
                 }
             } catch (IOException | RuntimeException ignored) {
                 // the requests look the name up themselves and report what fails

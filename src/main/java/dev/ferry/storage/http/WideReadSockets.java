@@ -49,10 +49,6 @@ final class WideReadSockets extends SocketFactory {
         return t;
     });
 
-    static {
-        EXPIRY.setRemoveOnCancelPolicy(true);
-    }
-
     /** The receive buffer to ask the kernel for, or 0 to leave it to the kernel's tuning (and read wide). */
     private final int receiveBuffer;
     /** Connections opened ahead, by the address they lead to; guarded by itself. */

@@ -99,10 +99,8 @@ public final class S3Store implements CopyStore {
 
     @Override
     public void connectAhead(ObjectRef ref, int connections) {
-        String host = config.usesPathStyle(ref.bucket()) ? config.endpoint().getHost()
-                : ref.bucket() + "." + config.endpoint().getHost();
-        HttpClients.connectAhead(http, config.endpoint().getScheme().toLowerCase(Locale.ROOT), stripBrackets(host),
-                config.endpoint().getPort(), connections);
+        HttpClients.connectAhead(http, config.endpoint().getScheme().toLowerCase(Locale.ROOT),
+                stripBrackets(host(ref.bucket())), config.endpoint().getPort(), connections);
     }
 
     @Override
@@ -123,7 +121,7 @@ public final class S3Store implements CopyStore {
      */
     @Override
     public List<BucketSummary> listBuckets(CancelSignal cancel) throws StoreException, InterruptedIOException {
-        return BucketsPage.all("ListBuckets", token -> {
+        return BucketsPage.all(token -> {
             Map<String, String> query = token == null ? Map.of() : Map.of("continuation-token", token);
             byte[] doc = sendForDocument("ListBuckets", "GET", null, "", query, Map.of(), null, cancel);
             return HttpAnswers.parsed("ListBuckets", () -> S3Xml.parseBuckets(doc));
@@ -137,11 +135,13 @@ public final class S3Store implements CopyStore {
         q.put("encoding-type", "url");
         try (Response r = send("ListObjectsV2", "GET", bucket, "", q, Map.of(), null, cancel)) {
             byte[] body = HttpAnswers.readBounded(r.body(), MAX_DOCUMENT_BYTES, "ListObjectsV2");
+            ListPage page;
             try {
-                return S3Xml.parseList(body);
+                page = S3Xml.parseList(body);
             } catch (IOException | RuntimeException e) {
                 throw StoreException.client("ListObjectsV2", "the listing could not be read: " + e.getMessage(), e, false);
             }
+            return page.advancing("ListObjectsV2", continuationToken);
         }
     }
 
@@ -334,15 +334,17 @@ public final class S3Store implements CopyStore {
                 document, MAX_DOCUMENT_BYTES, ERRORS);
     }
 
+    /** The host a request about {@code bucket} goes to: {@code bucket.endpoint} when virtual-hosted. */
+    private String host(String bucket) {
+        String host = config.endpoint().getHost();
+        return bucket != null && !config.usesPathStyle(bucket) ? bucket + "." + host : host;
+    }
+
     /** {@code bucket} is null for a request to the endpoint itself (ListBuckets). */
     private Request buildRequest(String method, String bucket, String key, Map<String, String> query,
                                  Map<String, String> headers, RequestBody body) {
         boolean pathStyle = bucket != null && config.usesPathStyle(bucket);
-        boolean virtualHost = bucket != null && !pathStyle;
-        String host = config.endpoint().getHost();
-        if (virtualHost) {
-            host = bucket + "." + host;
-        }
+        String host = host(bucket);
         StringBuilder path = new StringBuilder();
         String base = config.endpoint().getRawPath();
         if (base != null && !base.isEmpty() && !base.equals("/")) {

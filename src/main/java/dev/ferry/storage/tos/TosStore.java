@@ -1,6 +1,5 @@
 package dev.ferry.storage.tos;
 
-import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Clock;
@@ -152,7 +151,7 @@ public final class TosStore implements CopyStore, ServerThrottling {
     /** ListBuckets: GET on the endpoint itself; a server that pages is followed through its token. */
     @Override
     public List<BucketSummary> listBuckets(CancelSignal cancel) throws StoreException, InterruptedIOException {
-        return BucketsPage.all("ListBuckets", token -> {
+        return BucketsPage.all(token -> {
             Map<String, String> query = token == null ? Map.of() : Map.of("continuation-token", token);
             byte[] doc = document("ListBuckets", "GET", null, "", query, Map.of(), null, cancel);
             return HttpAnswers.parsed("ListBuckets", () -> TosJson.parseBuckets(doc));
@@ -165,11 +164,8 @@ public final class TosStore implements CopyStore, ServerThrottling {
                          CancelSignal cancel) throws StoreException, InterruptedIOException {
         Map<String, String> q = ListPage.query(prefix, delimiter, continuationToken, maxKeys);
         byte[] doc = document("ListObjectsType2", "GET", bucket, "", q, Map.of(), null, cancel);
-        ListPage page = HttpAnswers.parsed("ListObjectsType2", () -> TosJson.parseList(doc));
-        if (page.nextToken() != null && page.nextToken().equals(continuationToken)) {
-            throw StoreException.noProgress("ListObjectsType2");
-        }
-        return page;
+        return HttpAnswers.parsed("ListObjectsType2", () -> TosJson.parseList(doc))
+                .advancing("ListObjectsType2", continuationToken);
     }
 
     /**

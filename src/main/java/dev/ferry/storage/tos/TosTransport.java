@@ -114,16 +114,16 @@ final class TosTransport {
     record Target(HttpUrl.Builder url, String path) {
     }
 
-    /**
-     * Virtual-hosted ({@code bucket.host/key}) or path-style ({@code host/bucket/key}) addressing; a null bucket
-     * is the endpoint itself.
-     */
     /** Opens connections ahead to where {@code bucket}'s objects are served ({@link HttpClients#connectAhead}). */
     void connectAhead(String bucket, int connections) {
         HttpUrl url = target(bucket, "").url().build();
         HttpClients.connectAhead(http, url.scheme(), url.host(), url.port(), connections);
     }
 
+    /**
+     * Virtual-hosted ({@code bucket.host/key}) or path-style ({@code host/bucket/key}) addressing; a null bucket
+     * is the endpoint itself.
+     */
     Target target(String bucket, String key) {
         boolean pathStyle = bucket != null && config.usesPathStyle(bucket);
         String host = config.endpoint().getHost();

@@ -75,7 +75,7 @@ public final class CheckpointFiles {
      */
     public static void writeAtomically(Path target, byte[] bytes, TempCreator creator) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        ensureFolder(dir);
         Path tmp = dir.resolve(target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             try (FileChannel ch = creator.create(tmp)) {

@@ -103,9 +103,10 @@ public final class Notifier {
     private void drain() {
         try {
             drainQueue();
-        } catch (VirtualMachineError fatal) {
+        } catch (RuntimeException | Error unexpected) {
+            // listeners' own errors are caught where they are called; this is the sampling or the queue itself
             draining.set(false); // a later emit or tick tries again
-            throw fatal;
+            throw unexpected;
         }
     }
 

@@ -179,7 +179,7 @@ class ConnectAheadTest {
     }
 
     @Test
-    void theHttpClientsRequestsRunOnTheConnectionsOpenedAhead() throws Exception {
+    void theHttpClientsRequestsRunOnTheConnectionsOpenedAheadAndIdleOnesCountAgainstThem() throws Exception {
         OkHttpClient http = HttpClients.create(8, Duration.ofSeconds(5), Duration.ofSeconds(5), false, 0);
         try {
             WideReadSockets sockets = (WideReadSockets) http.socketFactory();
@@ -203,6 +203,13 @@ class ConnectAheadTest {
                 assertThat(answer.get()).isEqualTo("ok");
             }
             assertThat(accepted.get()).as("the requests opened no connection of their own").isEqualTo(3);
+            assertThat(sockets.spareCount(address())).isZero();
+
+            // the client now holds those three idle: a further download's connections ahead would go unused
+            assertThat(http.connectionPool().idleConnectionCount()).isEqualTo(3);
+            HttpClients.connectAhead(http, "http", "127.0.0.1", server.getLocalPort(), 3);
+            Thread.sleep(300);
+            assertThat(accepted.get()).as("nothing opened beside the idle connections").isEqualTo(3);
             assertThat(sockets.spareCount(address())).isZero();
         } finally {
             HttpClients.shutdown(http);

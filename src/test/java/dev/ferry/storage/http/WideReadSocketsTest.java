@@ -46,7 +46,7 @@ class WideReadSocketsTest {
             try (Socket s = WideReadSockets.INSTANCE.createSocket(InetAddress.getLoopbackAddress(),
                     server.getLocalPort())) {
                 InputStream in = s.getInputStream();
-                assertThat(in).isSameAs(s.getInputStream());
+                assertThat(in).isSameAs(s.getInputStream()).isInstanceOf(java.io.BufferedInputStream.class);
                 int at = 0;
                 int step = 1;
                 while (at < got.length) {

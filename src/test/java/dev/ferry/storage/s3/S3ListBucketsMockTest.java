@@ -132,6 +132,21 @@ class S3ListBucketsMockTest {
     }
 
     @Test
+    void anObjectListingThatNamesThePageAskedForAsTheNextIsAFailure() throws Exception {
+        String page = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult><Name>b</Name>"
+                + "<IsTruncated>true</IsTruncated><NextContinuationToken>same</NextContinuationToken>"
+                + "<Contents><Key>k</Key><Size>1</Size><ETag>\"e\"</ETag></Contents></ListBucketResult>";
+        server.enqueue(ok(page));
+        server.enqueue(ok(page));
+
+        assertThat(store(1).list("b", "", null, null, 1000, never).nextToken()).isEqualTo("same");
+        StoreException e = catchThrowableOfType(StoreException.class,
+                () -> store(1).list("b", "", null, "same", 1000, never));
+
+        assertThat(e.getMessage()).contains("ListObjectsV2", "does not advance");
+    }
+
+    @Test
     void aTokenThatDoesNotAdvanceIsAFailureNotALoop() throws Exception {
         server.enqueue(ok(buckets("same", "alpha")));
         server.enqueue(ok(buckets("same", "alpha")));

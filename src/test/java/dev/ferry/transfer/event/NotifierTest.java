@@ -127,6 +127,32 @@ class NotifierTest {
     }
 
     @Test
+    void countersThatFailOnceStopNoLaterDelivery() throws Exception {
+        List<String> got = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        TransferListener listener = new TransferListener() {
+            @Override
+            public void onEvent(TransferEvent e) {
+                got.add(e.message());
+            }
+        };
+        Notifier n = new Notifier("failing-counters", listener, () -> {
+            if (calls.getAndIncrement() == 0) {
+                throw new IndexOutOfBoundsException("a plan being replaced");
+            }
+            return new Notifier.Counters(TransferState.COMPLETED, 10, 10, 10, 1, 1);
+        });
+        n.start(); // the first tick samples, and fails
+        dev.ferry.testing.Await.until("a first sample", () -> calls.get() > 0);
+        n.emit(TransferEvent.of(TransferEvent.Type.SUCCEEDED, "after"));
+        long t0 = System.nanoTime();
+        n.finish(10_000);
+
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("finish waited for nothing").isLessThan(5_000L);
+        assertThat(got).containsExactly("after");
+    }
+
+    @Test
     void aSlowListenerDelaysFinishOnlyUpToItsLimit() {
         CountDownLatch release = new CountDownLatch(1);
         TransferListener stuck = new TransferListener() {
