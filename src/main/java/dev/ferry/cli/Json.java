@@ -23,7 +23,7 @@ final class Json {
         try {
             String line = MAPPER.writeValueAsString(node);
             synchronized (out) {
-                out.println(line);
+                out.print(line + System.lineSeparator()); // one write; println writes the line ending apart
                 out.flush();
             }
         } catch (JsonProcessingException e) {

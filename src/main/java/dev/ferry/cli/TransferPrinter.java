@@ -126,8 +126,8 @@ final class TransferPrinter implements TransferListener {
             Json.print(out, n);
         } else if (r.succeeded()) {
             double secs = Math.max(elapsedNanos / 1e9, 1e-3);
-            out.printf(Locale.ROOT, "%s -> %s  %s in %.1f s (%s/s)%n", label, r.destination(),
-                    Sizes.format(r.info().size()), secs, Sizes.format((long) (r.fetched() / secs)));
+            line(String.format(Locale.ROOT, "%s -> %s  %s in %.1f s (%s/s)", label, r.destination(),
+                    Sizes.format(r.info().size()), secs, Sizes.format((long) (r.fetched() / secs))));
         } else {
             printEnding(r.state(), r.message());
         }
@@ -143,11 +143,19 @@ final class TransferPrinter implements TransferListener {
             n.put("etag", r.etag());
             Json.print(out, n);
         } else if (r.succeeded()) {
-            out.printf(Locale.ROOT, "%s  %s in %.1f s%n", label, Sizes.format(r.info().size()),
-                    Math.max(elapsedNanos / 1e9, 1e-3));
+            line(String.format(Locale.ROOT, "%s  %s in %.1f s", label, Sizes.format(r.info().size()),
+                    Math.max(elapsedNanos / 1e9, 1e-3)));
         } else {
             printEnding(r.state(), r.message());
         }
+    }
+
+    /**
+     * Prints a whole line with one write: standard output flushes on every print, so a line printed in pieces costs
+     * a system call per piece (a folder of many small files prints a line per file).
+     */
+    private void line(String text) {
+        out.print(text + System.lineSeparator());
     }
 
     /** The fields every result line has. */

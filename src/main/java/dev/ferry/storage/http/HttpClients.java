@@ -8,6 +8,7 @@ import java.net.Proxy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -116,18 +117,26 @@ public final class HttpClients {
         }
         Thread t = new Thread(() -> {
             try {
-                List<InetAddress> addresses = http.dns().lookup(host);
-                InetAddress first = addresses.stream().filter(a -> a instanceof Inet6Address)
-                        .findFirst().orElse(addresses.isEmpty() ? null : addresses.get(0));
-                if (first != null) {
-                    sockets.preconnect(new InetSocketAddress(first, p), wanted, http.connectTimeoutMillis());
-                }
+                sockets.preconnect(candidates(http.dns().lookup(host), p), wanted, http.connectTimeoutMillis());
             } catch (IOException | RuntimeException ignored) {
                 // the requests look the name up themselves and report what fails
             }
         }, "ferry-connect-ahead");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Where to open connections ahead, in the order to try: the first IPv6 address, then the first IPv4 one. The
+     * client tries IPv6 first too, and goes on to IPv4 when that fails.
+     */
+    static List<InetSocketAddress> candidates(List<InetAddress> addresses, int port) {
+        List<InetSocketAddress> out = new ArrayList<>(2);
+        addresses.stream().filter(a -> a instanceof Inet6Address).findFirst()
+                .ifPresent(a -> out.add(new InetSocketAddress(a, port)));
+        addresses.stream().filter(a -> !(a instanceof Inet6Address)).findFirst()
+                .ifPresent(a -> out.add(new InetSocketAddress(a, port)));
+        return out;
     }
 
     private static boolean direct(OkHttpClient http, String scheme, String host, int port) {

@@ -14,6 +14,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -119,26 +120,47 @@ final class WideReadSockets extends SocketFactory {
      * themselves.
      */
     void preconnect(InetSocketAddress address, int count, int connectTimeoutMillis) {
-        if (address.isUnresolved()) {
+        preconnect(List.of(address), count, connectTimeoutMillis);
+    }
+
+    /**
+     * Opens {@code count} connections in the background to the first of {@code candidates} that takes one: a host
+     * with an IPv6 and an IPv4 address still gets its connections on a machine without an IPv6 route, where the
+     * client, too, falls back to the IPv4 address. Each is for the next socket of this factory that connects to
+     * its address. Failures are dropped: those sockets then connect as usual and meet the failure themselves.
+     */
+    void preconnect(List<InetSocketAddress> candidates, int count, int connectTimeoutMillis) {
+        List<InetSocketAddress> usable = candidates.stream().filter(a -> !a.isUnresolved()).toList();
+        if (usable.isEmpty()) {
             return;
         }
         for (int i = 0; i < count; i++) {
             Thread t = new Thread(() -> {
-                try {
-                    Socket s = rawSocket();
-                    try {
-                        s.connect(address, connectTimeoutMillis);
-                    } catch (IOException | RuntimeException e) {
-                        s.close();
+                for (InetSocketAddress address : usable) {
+                    if (connectAhead(address, connectTimeoutMillis)) {
                         return;
                     }
-                    offer(address, s);
-                } catch (IOException | RuntimeException ignored) {
-                    // nothing opened ahead: the client connects when it needs to
                 }
             }, "ferry-preconnect");
             t.setDaemon(true);
             t.start();
+        }
+    }
+
+    /** Opens one connection to {@code address} and keeps it for a socket to take; false when it could not. */
+    private boolean connectAhead(InetSocketAddress address, int connectTimeoutMillis) {
+        try {
+            Socket s = rawSocket();
+            try {
+                s.connect(address, connectTimeoutMillis);
+            } catch (IOException | RuntimeException e) {
+                s.close();
+                return false;
+            }
+            offer(address, s);
+            return true;
+        } catch (IOException | RuntimeException ignored) {
+            return false; // nothing opened ahead: the client connects when it needs to
         }
     }
 

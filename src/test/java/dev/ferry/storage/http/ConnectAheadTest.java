@@ -141,6 +141,38 @@ class ConnectAheadTest {
     }
 
     @Test
+    void anAddressThatRefusesIsPassedOverForTheNext() throws Exception {
+        InetSocketAddress refusing;
+        try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            refusing = new InetSocketAddress(InetAddress.getLoopbackAddress(), gone.getLocalPort());
+        } // closed: connecting there is refused, as an IPv6 address is on a machine without an IPv6 route
+        WideReadSockets sockets = new WideReadSockets(0);
+        sockets.preconnect(List.of(refusing, address()), 2, 5_000);
+        await(() -> accepted.get() == 2 && sockets.spareCount(address()) == 2);
+
+        assertThat(sockets.spareCount(refusing)).isZero();
+        try (Socket s = sockets.createSocket()) {
+            s.connect(address(), 5_000);
+            assertThat(sockets.spareCount(address())).isEqualTo(1);
+            assertThat(accepted.get()).as("no new connection").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theCandidatesAreTheFirstIpv6AddressThenTheFirstIpv4One() throws Exception {
+        InetAddress v4a = InetAddress.getByName("192.0.2.1");
+        InetAddress v4b = InetAddress.getByName("192.0.2.2");
+        InetAddress v6a = InetAddress.getByName("2001:db8::1");
+        InetAddress v6b = InetAddress.getByName("2001:db8::2");
+
+        assertThat(HttpClients.candidates(List.of(v4a, v4b, v6a, v6b), 443)).containsExactly(
+                new InetSocketAddress(v6a, 443), new InetSocketAddress(v4a, 443));
+        assertThat(HttpClients.candidates(List.of(v4b, v4a), 80)).containsExactly(new InetSocketAddress(v4b, 80));
+        assertThat(HttpClients.candidates(List.of(v6b), 80)).containsExactly(new InetSocketAddress(v6b, 80));
+        assertThat(HttpClients.candidates(List.of(), 80)).isEmpty();
+    }
+
+    @Test
     void aConnectionTheServerClosedMeanwhileIsNotTaken() throws Exception {
         WideReadSockets sockets = new WideReadSockets(0);
         sockets.preconnect(address(), 1, 5_000);
