@@ -20,8 +20,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -91,12 +89,6 @@ public final class Download implements Transfer {
     /** How often an idle connection asks again whether a part in flight should be split. */
     static final long IDLE_RECHECK_MILLIS = 100;
     private static final AtomicInteger IDS = new AtomicInteger();
-    /**
-     * Temp files some Download in this JVM is working on. File locks are per process (and on Linux closing
-     * any channel to a file drops them all), so they only keep other processes out; this set keeps out
-     * other Downloads of the same JVM before they even open the file.
-     */
-    private static final Set<Path> CLAIMED = ConcurrentHashMap.newKeySet();
 
     private final ObjectStore store;
     private final DownloadRequest request;
@@ -121,7 +113,6 @@ public final class Download implements Transfer {
     private CheckpointLock tempLock;
     /** The temp file's identity when opened; a different one (or none) means it was removed under the run. */
     private Object tempKey;
-    private boolean claimed;
     private boolean tempExisted;
     /** The temp file's generation mark (null where the file system keeps none). */
     private volatile String generation;
@@ -204,17 +195,12 @@ public final class Download implements Transfer {
      */
     public static boolean discard(DownloadRequest request) throws IOException {
         Path temp = request.tempFile();
-        if (!CLAIMED.add(temp)) {
-            throw busy(temp);
-        }
-        // the lock is held until the files are gone, so no other process can start on them in between
+        // the lock is held until the files are gone, so no other run can start on them in between
         try (CheckpointLock held = CheckpointLock.tryAcquire(temp)) {
             if (held == null) {
                 throw busy(temp);
             }
             return deleteLeftovers(request);
-        } finally {
-            CLAIMED.remove(temp);
         }
     }
 
@@ -270,7 +256,6 @@ public final class Download implements Transfer {
             result = finishFailed("internal error: " + e, e, FailureKind.TRANSIENT);
         } finally {
             closeTemp();
-            releaseClaim();
             if (tempLock != null) {
                 tempLock.close();
                 tempLock = null;
@@ -419,38 +404,22 @@ public final class Download implements Transfer {
         return null;
     }
 
-    /** Claims, opens and locks the temp file; false when another Download or process works on it. */
+    /**
+     * Locks and opens the temp file; false when another Download of this JVM or another process works on it (the
+     * lock keeps out both).
+     */
     private boolean openTemp() throws IOException {
-        if (!claim()) {
-            return false;
-        }
         Path temp = request.tempFile();
         // not an OS lock on the temp file itself: on POSIX systems a process loses such a lock whenever it closes
         // any descriptor of the file, and the temp file's generation attribute is read and written by name
         tempLock = CheckpointLock.tryAcquire(temp);
         if (tempLock == null) {
-            releaseClaim();
             return false;
         }
         tempExisted = Files.exists(temp);
         channel = new RandomAccessFile(temp.toFile(), "rw").getChannel();
         tempKey = fileKey(temp);
         return true;
-    }
-
-    /** Claims the temp file for this Download within the JVM; true if it is (now) ours. */
-    private boolean claim() {
-        if (!claimed) {
-            claimed = CLAIMED.add(request.tempFile());
-        }
-        return claimed;
-    }
-
-    private void releaseClaim() {
-        if (claimed) {
-            CLAIMED.remove(request.tempFile());
-            claimed = false;
-        }
     }
 
     /** Builds the part list: from a valid checkpoint, or fresh. Sizes the temp file. */
@@ -1247,13 +1216,10 @@ public final class Download implements Transfer {
             Verifier.Outcome outcome;
             if (crcChecked) {
                 List<Part> bad = crcMismatches(Crc64.from(obj.checksums()).getAsLong());
-                if (bad == null) {
-                    outcome = new Verifier.Outcome(true, true, "CRC-64 " + obj.checksums().get(Crc64.HEADER));
-                } else if (!bad.isEmpty() && !refetched) {
+                if (bad != null && !bad.isEmpty() && !refetched) {
                     return fetchAgain(bad);
-                } else {
-                    outcome = new Verifier.Outcome(true, false, "CRC-64 " + obj.checksums().get(Crc64.HEADER));
                 }
+                outcome = crcOutcome(obj, bad == null);
             } else {
                 outcome = Verifier.verify(obj, channel);
                 if (!outcome.ok() && obj == request.knownInfo()) {
@@ -1314,10 +1280,13 @@ public final class Download implements Transfer {
         info = headed;
         java.util.OptionalLong crc64 = Crc64.from(headed.checksums());
         if (crc64.isPresent()) {
-            return new Verifier.Outcome(true, crcMismatches(crc64.getAsLong()) == null,
-                    "CRC-64 " + headed.checksums().get(Crc64.HEADER));
+            return crcOutcome(headed, crcMismatches(crc64.getAsLong()) == null);
         }
         return Verifier.verify(headed, channel);
+    }
+
+    private static Verifier.Outcome crcOutcome(ObjectInfo obj, boolean matches) {
+        return new Verifier.Outcome(true, matches, "CRC-64 " + obj.checksums().get(Crc64.HEADER));
     }
 
     /**
@@ -1487,9 +1456,6 @@ public final class Download implements Transfer {
         if (tempLock != null) {
             return true;
         }
-        if (!claim()) {
-            return false;
-        }
         try {
             // held until the run ends (closed with the run), so no other process starts on the file meanwhile
             tempLock = CheckpointLock.tryAcquire(request.tempFile());
@@ -1501,10 +1467,7 @@ public final class Download implements Transfer {
 
     private DownloadResult finishAfterFailure(Throwable t) {
         if (t instanceof TempFileGoneException) {
-            // the bytes went with the file: nothing can resume, and nothing is left to keep
-            closeTemp();
-            deleteQuietly(request.tempFile());
-            deleteCheckpoint();
+            dropLeftovers(); // the bytes went with the file: nothing can resume, and nothing is left to keep
             return finishFailed(t.getMessage() + "; the download stopped", t, FailureKind.INPUT);
         }
         if (t instanceof StoreException se && se.isPreconditionFailed()) {
@@ -1527,9 +1490,7 @@ public final class Download implements Transfer {
         if (dropped) {
             // the server refused from the first answer on, and this run made the temp file and wrote nothing into
             // it: there is nothing to resume, so nothing is left beside the destination
-            closeTemp();
-            deleteQuietly(request.tempFile());
-            deleteCheckpoint();
+            dropLeftovers();
         } else {
             keepOrDropPartial();
         }
@@ -1564,10 +1525,15 @@ public final class Download implements Transfer {
     }
 
     private DownloadResult discardAndFail(String message, FailureKind kind) {
+        dropLeftovers();
+        return finishFailed(message, null, kind);
+    }
+
+    /** Closes and deletes the temp file and deletes the checkpoint: nothing of the run is kept. */
+    private void dropLeftovers() {
         closeTemp();
         deleteQuietly(request.tempFile());
         deleteCheckpoint();
-        return finishFailed(message, null, kind);
     }
 
     private DownloadResult finishFailed(String message, Throwable t, FailureKind kind) {
