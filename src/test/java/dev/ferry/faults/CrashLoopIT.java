@@ -46,7 +46,10 @@ import dev.ferry.transfer.checkpoint.DownloadCheckpoint;
  * proxy's own kernel buffer (megabytes on loopback, which a kill of the client would otherwise add to
  * every interruption's cost although they never left the proxy).
  *
- * <p>Two moments the loops hit only by chance have deterministic tests of their own at the end of this class.
+ * <p>Moments the loops hit only by chance have deterministic tests of their own at the end of this class: a
+ * checkpoint write cut short, a kill before a created upload is recorded, and one after the server completed the
+ * copy but before the CLI heard (the copy loop aims its last kill there, but an earlier kill may already have
+ * landed after Complete).
  */
 class CrashLoopIT {
     private static final long SEED = Long.getLong("ferry.faults.seed", 0x5EED_F00DL);
@@ -278,8 +281,8 @@ class CrashLoopIT {
      * A kill while {@code CheckpointFiles.writeAtomically} writes leaves its {@code <checkpoint>.tmp-<hex>}
      * file (the crash loop hits this one kill in ten or twenty). The state is planted here exactly as such a
      * kill leaves it: a half-written temp file beside the checkpoint. Once the download completes, nothing of
-     * it may remain: today the temp file stays in FERRY_HOME/checkpoints for good (`ferry status` does not
-     * see it either, as it lists only *.json).
+     * it may remain in FERRY_HOME/checkpoints ({@code ferry status} lists only the checkpoints themselves, so
+     * nobody would see it there).
      */
     @Test
     void aCheckpointWriteCutShortByAKillLeavesNoTempFileBehind() throws Exception {
@@ -502,7 +505,6 @@ class CrashLoopIT {
         }
     }
 
-    /** Prints what the known checkpoint temp-file gap left; fails on any other file in the checkpoint folder. */
     /** After the transfer finished, the checkpoint folder holds nothing: no checkpoint, no cut-short write. */
     private void reportCheckpointTempFiles() throws IOException {
         List<String> files = filesIn(cli.ferryHome().resolve("checkpoints"));

@@ -22,6 +22,7 @@ import dev.ferry.storage.MultipartPages;
 import dev.ferry.storage.ObjectInfo;
 import dev.ferry.storage.ObjectRef;
 import dev.ferry.storage.RangeBody;
+import dev.ferry.storage.Signing;
 import dev.ferry.storage.StoreException;
 import dev.ferry.storage.http.Exchange;
 import dev.ferry.storage.http.Exchange.Sent;
@@ -189,7 +190,7 @@ public final class S3Store implements CopyStore {
                                           CancelSignal cancel) throws StoreException, InterruptedIOException {
         List<UploadedPart> ordered = parts.stream().sorted(Comparator.comparingInt(UploadedPart::number)).toList();
         String xml = S3Xml.completeBody(ordered);
-        Map<String, String> headers = Map.of(CONTENT_SHA256, SigV4Signer.sha256Hex(xml));
+        Map<String, String> headers = Map.of(CONTENT_SHA256, Signing.sha256Hex(xml));
         // from bytes: a String body would get "; charset=utf-8" appended to its Content-Type
         RequestBody body = RequestBody.create(xml.getBytes(StandardCharsets.UTF_8), XML);
         byte[] doc = sendForDocument("CompleteMultipartUpload", "POST", dest.bucket(), dest.key(),
@@ -284,9 +285,9 @@ public final class S3Store implements CopyStore {
      */
     private static Map<String, String> copySource(String op, ObjectRef source, String ifMatch) throws StoreException {
         HttpAnswers.refuseDotSegments(op, source.key());
-        String value = "/" + SigV4Signer.uriEncode(source.bucket(), true) + "/" + SigV4Signer.uriEncode(source.key(), false);
+        String value = "/" + Signing.uriEncode(source.bucket(), true) + "/" + Signing.uriEncode(source.key(), false);
         if (source.versionId() != null) {
-            value += "?versionId=" + SigV4Signer.uriEncode(source.versionId(), true);
+            value += "?versionId=" + Signing.uriEncode(source.versionId(), true);
         }
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("x-amz-copy-source", value);
@@ -352,9 +353,9 @@ public final class S3Store implements CopyStore {
         }
         path.append('/');
         if (pathStyle) {
-            path.append(SigV4Signer.uriEncode(bucket, true)).append('/');
+            path.append(Signing.uriEncode(bucket, true)).append('/');
         }
-        path.append(SigV4Signer.uriEncode(key, false));
+        path.append(Signing.uriEncode(key, false));
         String encodedPath = path.toString();
         String encodedQuery = SigV4Signer.canonicalQuery(query);
 

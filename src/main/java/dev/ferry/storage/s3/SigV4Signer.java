@@ -1,23 +1,22 @@
 package dev.ferry.storage.s3;
 
+import static dev.ferry.storage.Signing.hmac;
+import static dev.ferry.storage.Signing.hmacHex;
+import static dev.ferry.storage.Signing.sha256Hex;
+import static dev.ferry.storage.Signing.uriEncode;
+
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.TreeMap;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import dev.ferry.storage.DailyKey;
 
@@ -33,7 +32,6 @@ public final class SigV4Signer {
     private static final String ALGORITHM = "AWS4-HMAC-SHA256";
     private static final DateTimeFormatter AMZ_DATE =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-    private static final HexFormat HEX = HexFormat.of();
     private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile(" +");
 
     private final String region;
@@ -84,7 +82,7 @@ public final class SigV4Signer {
         String scope = day + "/" + region + "/" + service + "/aws4_request";
         String stringToSign = ALGORITHM + '\n' + amzDate + '\n' + scope + '\n' + sha256Hex(canonicalRequest);
         byte[] key = signingKey.of(day);
-        String signature = HEX.formatHex(hmac(key, stringToSign));
+        String signature = hmacHex(key, stringToSign);
 
         Map<String, String> out = new LinkedHashMap<>();
         out.put("x-amz-date", amzDate);
@@ -111,23 +109,6 @@ public final class SigV4Signer {
         return out.toString();
     }
 
-    /** URI-encodes as SigV4 wants: unreserved characters kept, '/' kept only when not {@code encodeSlash}. */
-    public static String uriEncode(String s, boolean encodeSlash) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        StringBuilder sb = new StringBuilder(bytes.length + 16);
-        for (byte b : bytes) {
-            int c = b & 0xff;
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_' || c == '.' || c == '~' || (c == '/' && !encodeSlash)) {
-                sb.append((char) c);
-            } else {
-                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-            }
-        }
-        return sb.toString();
-    }
-
     private byte[] deriveKey(String day) {
         byte[] k = hmac(("AWS4" + credentials.secretAccessKey()).getBytes(StandardCharsets.UTF_8), day);
         k = hmac(k, region);
@@ -138,23 +119,5 @@ public final class SigV4Signer {
     private static String trimAll(String v) {
         String s = v.strip();
         return s.contains("  ") ? SPACES.matcher(s).replaceAll(" ") : s;
-    }
-
-    static byte[] hmac(byte[] key, String data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
-    }
-
-    public static String sha256Hex(String data) {
-        try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(data.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
     }
 }

@@ -1,8 +1,11 @@
 package dev.ferry.storage.tos;
 
+import static dev.ferry.storage.Signing.hmac;
+import static dev.ferry.storage.Signing.hmacHex;
+import static dev.ferry.storage.Signing.sha256Hex;
+import static dev.ferry.storage.Signing.uriEncode;
+
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +14,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,10 +22,8 @@ import java.util.Objects;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import dev.ferry.storage.DailyKey;
+import dev.ferry.storage.Signing;
 import dev.ferry.storage.s3.Credentials;
 
 /**
@@ -32,7 +32,7 @@ import dev.ferry.storage.s3.Credentials;
  * thread-safe.
  *
  * <p>Paths and query parameters are given decoded; they are encoded here exactly as they must then go on
- * the wire ({@link #uriEncode(String, boolean)}, {@link #canonicalQuery(Map)}), so a caller that sends
+ * the wire ({@link Signing#uriEncode(String, boolean)}, {@link #canonicalQuery(Map)}), so a caller that sends
  * those encodings sends what was signed. Signed headers are {@code content-type} (header auth only),
  * {@code host} and every {@code x-tos-*} header, {@code x-tos-date} and the security token included.
  */
@@ -51,7 +51,6 @@ public final class TosSigner {
     static final String CONTENT_SHA256_HEADER = "x-tos-content-sha256";
     private static final DateTimeFormatter ISO_BASIC =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-    private static final HexFormat HEX = HexFormat.of();
 
     private final String region;
     private final String service;
@@ -195,7 +194,7 @@ public final class TosSigner {
         String day = date.substring(0, 8);
         String scope = day + "/" + region + "/" + service + "/request";
         String stringToSign = ALGORITHM + '\n' + date + '\n' + scope + '\n' + sha256Hex(canonicalRequest);
-        String signature = HEX.formatHex(hmac(signingKey.of(day), stringToSign));
+        String signature = hmacHex(signingKey.of(day), stringToSign);
         return new Signature(canonicalRequest, stringToSign, signedHeaders, credentials.accessKeyId() + "/" + scope,
                 date, signature);
     }
@@ -231,50 +230,8 @@ public final class TosSigner {
         return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }
 
-    /**
-     * Percent-encodes every byte of the UTF-8 form except {@code A-Z a-z 0-9 - _ . ~}, in upper-case hex;
-     * {@code /} is kept unless {@code encodeSlash}.
-     */
-    public static String uriEncode(String s, boolean encodeSlash) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        StringBuilder sb = new StringBuilder(bytes.length + 16);
-        for (byte b : bytes) {
-            int c = b & 0xff;
-            if (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
-                    || c == '-' || c == '_' || c == '.' || c == '~' || c == '/' && !encodeSlash) {
-                sb.append((char) c);
-            } else {
-                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-            }
-        }
-        return sb.toString();
-    }
-
     /** Trims and folds runs of whitespace into one space, as the TOS SDKs canonicalise header values. */
     static String collapseWhitespace(String v) {
         return String.join(" ", v.strip().split("\\s+"));
-    }
-
-    static byte[] hmac(byte[] key, String data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
-    }
-
-    public static String sha256Hex(byte[] data) {
-        try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
-    }
-
-    static String sha256Hex(String data) {
-        return sha256Hex(data.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -17,7 +17,6 @@ import dev.ferry.storage.BucketSummary;
 import dev.ferry.storage.BucketsPage;
 import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.CopyStore;
-import dev.ferry.storage.ServerThrottling;
 import dev.ferry.storage.Crc64;
 import dev.ferry.storage.Etags;
 import dev.ferry.storage.ListPage;
@@ -25,6 +24,8 @@ import dev.ferry.storage.MultipartPages;
 import dev.ferry.storage.ObjectInfo;
 import dev.ferry.storage.ObjectRef;
 import dev.ferry.storage.RangeBody;
+import dev.ferry.storage.ServerThrottling;
+import dev.ferry.storage.Signing;
 import dev.ferry.storage.StoreException;
 import dev.ferry.storage.http.Exchange;
 import dev.ferry.storage.http.HttpAnswers;
@@ -253,7 +254,7 @@ public final class TosStore implements CopyStore, ServerThrottling {
         byte[] json = TosJson.completeBody(ordered);
         // the body is signed too: its hash goes in a signed x-tos header
         Map<String, String> headers = Map.of("Content-Type", JSON.toString(),
-                TosSigner.CONTENT_SHA256_HEADER, TosSigner.sha256Hex(json));
+                TosSigner.CONTENT_SHA256_HEADER, Signing.sha256Hex(json));
         Exchange.Sent sent = transport.send("CompleteMultipartUpload", "POST", dest.bucket(), dest.key(),
                 Map.of("uploadId", uploadId), headers, RequestBody.create(json, JSON), true, cancel);
         String etag = HttpAnswers.parsed("CompleteMultipartUpload", () -> TosJson.parseEtag(sent.document()));
@@ -371,9 +372,9 @@ public final class TosStore implements CopyStore, ServerThrottling {
      */
     private static Map<String, String> copySource(String op, ObjectRef source, String ifMatch) throws StoreException {
         HttpAnswers.refuseDotSegments(op, source.key());
-        String value = "/" + source.bucket() + "/" + TosSigner.uriEncode(source.key(), true);
+        String value = "/" + source.bucket() + "/" + Signing.uriEncode(source.key(), true);
         if (source.versionId() != null) {
-            value += "?versionId=" + TosSigner.uriEncode(source.versionId(), true);
+            value += "?versionId=" + Signing.uriEncode(source.versionId(), true);
         }
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("x-tos-copy-source", value);

@@ -8,6 +8,7 @@ import java.util.Set;
 
 
 import dev.ferry.storage.CancelSignal;
+import dev.ferry.storage.Signing;
 import dev.ferry.storage.StoreException;
 import dev.ferry.storage.http.Exchange;
 import dev.ferry.storage.http.Exchange.Sent;
@@ -134,7 +135,7 @@ final class TosTransport {
         HttpUrl.Builder url = new HttpUrl.Builder()
                 .scheme(config.endpoint().getScheme().toLowerCase(Locale.ROOT))
                 .host(stripBrackets(host))
-                .encodedPath(TosSigner.uriEncode(path, false));
+                .encodedPath(Signing.uriEncode(path, false));
         if (config.endpoint().getPort() > 0) {
             url.port(config.endpoint().getPort());
         }

@@ -20,6 +20,7 @@ import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.CopyStore.MultipartUpload;
 import dev.ferry.storage.CopyStore.UploadedPart;
 import dev.ferry.storage.ObjectRef;
+import dev.ferry.storage.Signing;
 import dev.ferry.storage.StoreException;
 import dev.ferry.storage.http.HttpClients;
 import dev.ferry.storage.http.RetryPolicy;
@@ -249,7 +250,7 @@ class S3CopyMockTest {
                 + "<Part><PartNumber>2</PartNumber><ETag>\"e2\"</ETag></Part>"
                 + "<Part><PartNumber>3</PartNumber><ETag>\"e3\"</ETag></Part>"
                 + "</CompleteMultipartUpload>");
-        assertThat(r.getHeaders().get("x-amz-content-sha256")).isEqualTo(SigV4Signer.sha256Hex(body));
+        assertThat(r.getHeaders().get("x-amz-content-sha256")).isEqualTo(Signing.sha256Hex(body));
     }
 
     // ------------------------------------------------------------------ listings

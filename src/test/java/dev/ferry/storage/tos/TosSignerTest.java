@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.ferry.storage.Signing;
 import dev.ferry.storage.s3.Credentials;
 
 /**
@@ -131,7 +132,7 @@ class TosSignerTest {
     void v3FullUrl() {
         TosSigner.Presigned p = signer("beijing", new Credentials("ak", "sk", null), PY_TIME).presignQuery("GET",
                 PY_HOST, "/key", Map.of(), Map.of(), Duration.ofSeconds(86400), PY_TIME);
-        String url = "https://" + PY_HOST + TosSigner.uriEncode("/key", false) + "?"
+        String url = "https://" + PY_HOST + Signing.uriEncode("/key", false) + "?"
                 + TosSigner.presignedQueryString(p.query());
         assertThat(url).isEqualTo("https://bkt.tos-cn-beijing.volces.com/key?X-Tos-Algorithm=TOS4-HMAC-SHA256"
                 + "&X-Tos-Credential=ak%2F20210101%2Fbeijing%2Ftos%2Frequest&X-Tos-Date=20210101T000000Z"
@@ -194,7 +195,7 @@ class TosSignerTest {
             '%*'        | true  | %25%2A
             """)
     void uriEncodeAsTheSdks(String input, boolean encodeSlash, String expected) {
-        assertThat(TosSigner.uriEncode(input, encodeSlash)).isEqualTo(expected);
+        assertThat(Signing.uriEncode(input, encodeSlash)).isEqualTo(expected);
     }
 
     @Test

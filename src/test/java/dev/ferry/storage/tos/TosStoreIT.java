@@ -42,6 +42,7 @@ import dev.ferry.storage.ObjectInfo;
 import dev.ferry.storage.ObjectRef;
 import dev.ferry.storage.ObjectSummary;
 import dev.ferry.storage.RangeBody;
+import dev.ferry.storage.Signing;
 import dev.ferry.storage.StoreException;
 import dev.ferry.storage.http.HttpClients;
 import dev.ferry.storage.http.RetryPolicy;
@@ -366,7 +367,7 @@ class TosStoreIT {
         store.completeMultipartUpload(dest, id, List.of(new UploadedPart(1, etag, 11)), never);
         assertThat(new String(server.object(BUCKET, "d").orElseThrow().content())).isEqualTo("version one");
         assertThat(server.headerValues("PUT", "x-tos-copy-source"))
-                .contains("/ferry-src/s?versionId=" + TosSigner.uriEncode(v1.versionId(), true));
+                .contains("/ferry-src/s?versionId=" + Signing.uriEncode(v1.versionId(), true));
     }
 
     @Test

@@ -22,6 +22,7 @@ import dev.ferry.storage.CopyStore.CompletedUpload;
 import dev.ferry.storage.CopyStore.UploadedPart;
 import dev.ferry.storage.Crc64;
 import dev.ferry.storage.ObjectRef;
+import dev.ferry.storage.Signing;
 import dev.ferry.storage.StoreException;
 import dev.ferry.storage.http.HttpClients;
 import dev.ferry.storage.http.RetryPolicy;
@@ -157,7 +158,7 @@ class TosStoreMockTest {
         assertThat(r.getTarget()).isEqualTo("/bkt/a/b.bin?uploadId=u");
         assertThat(r.getBody().utf8()).isEqualTo(
                 "{\"Parts\":[{\"PartNumber\":1,\"ETag\":\"\\\"e1\\\"\"},{\"PartNumber\":2,\"ETag\":\"\\\"e2\\\"\"}]}");
-        assertThat(r.getHeaders().get("X-Tos-Content-Sha256")).isEqualTo(TosSigner.sha256Hex(r.getBody().toByteArray()));
+        assertThat(r.getHeaders().get("X-Tos-Content-Sha256")).isEqualTo(Signing.sha256Hex(r.getBody().toByteArray()));
 
         server.enqueue(json(200, "{\"ETag\":\"\\\"x\\\"\",\"HashCrc64ecma\":\"42\"}"));
         assertThat(store(1).completeMultipartUploadWithChecksums(REF, "u", List.of(), never).checksums())
