@@ -114,8 +114,8 @@ public final class CopyCommand implements Callable<Integer> {
     private int cancelCopy(CopyStore remote, CopyRequest request) {
         try {
             boolean removed = Copy.discard(remote, request);
-            System.out.println(removed ? "aborted the upload and deleted the checkpoint of " + source
-                    : "nothing to cancel for " + source);
+            System.out.println(Printable.text(removed ? "aborted the upload and deleted the checkpoint of " + source
+                    : "nothing to cancel for " + source));
             return 0;
         } catch (IOException e) {
             throw new UsageException("cannot abort the copy: " + e.getMessage());

@@ -1,16 +1,20 @@
 package dev.ferry.cli;
 
-import dev.ferry.transfer.FailureKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.Etags;
@@ -24,6 +28,8 @@ import dev.ferry.storage.http.Link;
 import dev.ferry.transfer.Download;
 import dev.ferry.transfer.DownloadRequest;
 import dev.ferry.transfer.DownloadResult;
+import dev.ferry.transfer.FailureKind;
+import dev.ferry.transfer.FileOrigin;
 import dev.ferry.transfer.PartPlan;
 import dev.ferry.transfer.SafePaths;
 import dev.ferry.transfer.TransferState;
@@ -60,7 +66,11 @@ public final class DownloadCommand implements Callable<Integer> {
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "DEST",
             description = "A file, or an existing folder (default: the current folder)")
+    String destination;
+
+    /** DEST as a path (null when not given); a trailing separator says it names a folder even where none is yet. */
     Path dest;
+    boolean destNamesFolder;
 
     @Mixin
     StoreOptions store = new StoreOptions();
@@ -98,6 +108,8 @@ public final class DownloadCommand implements Callable<Integer> {
     private final Map<String, String> env;
     private final List<Download> running = new CopyOnWriteArrayList<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    /** Objects of a prefix whose file was already there, complete. */
+    private final AtomicInteger alreadyThere = new AtomicInteger();
 
     public DownloadCommand() {
         this(System.getenv());
@@ -109,6 +121,14 @@ public final class DownloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (destination != null) {
+            try {
+                dest = Path.of(destination);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new UsageException("invalid destination '" + destination + "': " + e.getReason());
+            }
+            destNamesFolder = destination.endsWith("/") || destination.endsWith(java.io.File.separator);
+        }
         if (Link.looksLikeLink(source)) {
             return new LinkDownload(this).run();
         }
@@ -119,6 +139,11 @@ public final class DownloadCommand implements Callable<Integer> {
             throw new UsageException("--objects must be between 1 and 64");
         }
         long rate = Sizes.parseRate(limit);
+        if (uri.key().isEmpty() && !recursive && !source.endsWith("/")) {
+            // a missing key is more often a slip than a wish for the whole bucket, which may be terabytes
+            throw new UsageException(uri + " names a whole bucket, not an object; to download every object in it, "
+                    + "write " + uri + "/ or add --recursive");
+        }
         boolean prefixMode = recursive || uri.isPrefix();
         if (prefixMode && (checkpoint.file != null || cancel || versionId != null)) {
             throw new UsageException("--checkpoint, --cancel and --version-id work on one object, not a prefix");
@@ -171,7 +196,7 @@ public final class DownloadCommand implements Callable<Integer> {
         Path target;
         if (dest == null) {
             target = Path.of("").toAbsolutePath().resolve(fileName);
-        } else if (Files.isDirectory(dest) || dest.toString().endsWith("/")) {
+        } else if (Files.isDirectory(dest) || destNamesFolder) {
             target = dest.toAbsolutePath().resolve(fileName);
         } else {
             target = dest.toAbsolutePath();
@@ -186,8 +211,17 @@ public final class DownloadCommand implements Callable<Integer> {
     int cancelTransfer(DownloadRequest request, String label) {
         try {
             boolean removed = Download.discard(request);
-            System.out.println(removed ? "discarded the checkpoint and partial file of " + label
-                    : "nothing to cancel for " + label);
+            String message = removed ? "discarded the checkpoint and partial file of " + label
+                    : "nothing to cancel for " + label;
+            if (json) {
+                ObjectNode n = Json.object("cancel");
+                n.put("source", label);
+                n.put("discarded", removed);
+                n.put("message", message);
+                Json.print(System.out, n);
+            } else {
+                System.out.println(Printable.text(message));
+            }
             return 0;
         } catch (IOException e) {
             throw new UsageException("cannot remove the partial download: " + e.getMessage());
@@ -220,27 +254,39 @@ public final class DownloadCommand implements Callable<Integer> {
     private int downloadPrefix(ObjectUri uri, StoreOptions.Resolved where, long part, long rate) {
         String prefix = uri.key();
         Path root = (dest == null ? Path.of("") : dest).toAbsolutePath().normalize();
-        Path realRoot; // with its links resolved: every object's folder must lie inside it
-        try {
-            if (Files.exists(root) && !Files.isDirectory(root)) {
-                throw new UsageException("destination is not a folder: " + root);
-            }
-            if (!Files.isDirectory(root.getParent() == null ? root : root.getParent())) {
-                throw new UsageException("destination folder does not exist: " + root.getParent());
-            }
-            Files.createDirectories(root);
-            realRoot = root.toRealPath();
-        } catch (IOException e) {
-            throw new UsageException("cannot create destination folder " + root + ": " + e.getMessage());
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new UsageException("destination is not a folder: " + root);
+        }
+        if (!Files.isDirectory(root.getParent() == null ? root : root.getParent())) {
+            throw new UsageException("destination folder does not exist: " + root.getParent());
         }
         int maxConnections = Math.max(connections, 1) * objects;
         try (ObjectStore remote = store.openLimited(where, Math.min(maxConnections, 256), connections, rate)) {
             Signals.onStop(this::pauseAll);
-            List<ObjectSummary> found = listAll(remote, uri.bucket(), prefix);
+            // folder markers ("photos/") name no file; the folder is made when something goes in it
+            List<ObjectSummary> found = listAll(remote, uri.bucket(), prefix).stream()
+                    .filter(o -> !o.key().endsWith("/") && !pathUnder(prefix, o.key()).isEmpty()).toList();
+            Path realRoot; // with its links resolved: every object's folder must lie inside it
+            try {
+                Files.createDirectories(root); // made once the listing worked, so a failed one leaves nothing
+                realRoot = root.toRealPath();
+            } catch (IOException e) {
+                throw new UsageException("cannot create destination folder " + root + ": " + Download.describe(e));
+            }
             RateLimiter global = RateLimiter.unlimited().child(rate);
-            ConcurrentLinkedQueue<ObjectSummary> queue = new ConcurrentLinkedQueue<>(found);
             List<DownloadResult> results = new CopyOnWriteArrayList<>();
             List<String> problems = new CopyOnWriteArrayList<>();
+            Set<String> names = found.stream().map(o -> pathUnder(prefix, o.key())).collect(Collectors.toSet());
+            ConcurrentLinkedQueue<ObjectSummary> queue = new ConcurrentLinkedQueue<>();
+            for (ObjectSummary o : found) {
+                String clash = partialFileOf(pathUnder(prefix, o.key()), names);
+                if (clash != null) {
+                    problem(uri.withKey(o.key()).toString(), "skipped, its name is that of the partial file (or its "
+                            + "lock) of " + clash + " while that downloads; fetch it on its own", problems);
+                } else {
+                    queue.add(o);
+                }
+            }
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < Math.min(objects, Math.max(1, found.size())); i++) {
                 Thread t = new Thread(() -> {
@@ -260,11 +306,46 @@ public final class DownloadCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return 3;
         } catch (StoreException e) {
-            System.err.println("ferry: error: " + e.getMessage());
+            listingFailed(uri, e.getMessage());
             return e.isServerError() && e.httpStatus() < 500 ? 2 : 1;
         } catch (IOException e) {
-            System.err.println("ferry: error: " + e.getMessage());
+            listingFailed(uri, e.getMessage());
             return 1;
+        }
+    }
+
+    /** An object of a prefix that is not downloaded, and why: on stderr, and as a JSON line with --json. */
+    private void problem(String label, String why, List<String> problems) {
+        problems.add(label + ": " + why);
+        System.err.println(Printable.text("ferry: error: " + label + ": " + why));
+        if (json) {
+            ObjectNode n = Json.object("problem");
+            n.put("source", label);
+            n.put("message", why);
+            Json.print(System.out, n);
+        }
+    }
+
+    /**
+     * The name among {@code names} whose partial file (or that file's lock) would be at {@code name}, or null: the two
+     * objects would write over each other. The one named like a partial file is left out.
+     */
+    static String partialFileOf(String name, Set<String> names) {
+        for (String suffix : new String[]{DownloadRequest.TEMP_SUFFIX, DownloadRequest.TEMP_SUFFIX + ".lock"}) {
+            if (name.endsWith(suffix) && names.contains(name.substring(0, name.length() - suffix.length()))) {
+                return name.substring(0, name.length() - suffix.length());
+            }
+        }
+        return null;
+    }
+
+    private void listingFailed(ObjectUri uri, String message) {
+        System.err.println(Printable.text("ferry: error: " + message));
+        if (json) {
+            ObjectNode n = Json.object("error");
+            n.put("source", uri.toString());
+            n.put("message", message);
+            Json.print(System.out, n);
         }
     }
 
@@ -284,11 +365,10 @@ public final class DownloadCommand implements Callable<Integer> {
                              ObjectSummary o, long part, RateLimiter global, List<DownloadResult> results,
                              List<String> problems) {
         String bucket = under.bucket();
-        String prefix = under.key();
         String label = under.withKey(o.key()).toString();
         Path target;
         try {
-            target = SafePaths.resolve(root, o.key().substring(prefix.length()));
+            target = SafePaths.resolve(root, pathUnder(under.key(), o.key()));
             if (target == null) {
                 return; // a folder marker
             }
@@ -297,8 +377,7 @@ public final class DownloadCommand implements Callable<Integer> {
                 throw new IOException("its folder leads outside " + root);
             }
         } catch (IOException | IllegalArgumentException e) {
-            problems.add(label + ": skipped, " + e.getMessage());
-            System.err.println("ferry: error: " + label + ": skipped, " + e.getMessage());
+            problem(label, "skipped, " + Download.describe(e), problems);
             return;
         }
         ObjectRef ref = ObjectRef.of(bucket, o.key());
@@ -307,9 +386,18 @@ public final class DownloadCommand implements Callable<Integer> {
         boolean resuming = cp != null && Files.exists(cp);
         if (!overwrite && !resuming && Files.isRegularFile(target)) {
             try {
-                if (Files.size(target) == o.size()) {
-                    if (!json) {
-                        System.out.println(label + " -> " + target + "  already there, skipped");
+                // the object itself, as a download recorded it or as its MD5 ETag proves; another file of the same
+                // size goes on to the download, which reports the conflict
+                if (FileOrigin.holds(target, o.size(), o.etag())) {
+                    alreadyThere.incrementAndGet();
+                    if (json) {
+                        ObjectNode n = Json.object("skipped");
+                        n.put("source", label);
+                        n.put("destination", target.toString());
+                        n.put("message", "already there");
+                        Json.print(System.out, n);
+                    } else {
+                        System.out.println(Printable.text(label + " -> " + target + "  already there, skipped"));
                     }
                     return;
                 }
@@ -328,16 +416,37 @@ public final class DownloadCommand implements Callable<Integer> {
         results.add(runPrinted(remote, request, global, label, true));
     }
 
+    /**
+     * Where an object listed under {@code prefix} goes in the destination folder: its key from the prefix's last
+     * {@code /} on. So {@code photos/} puts {@code photos/a.jpg} at {@code a.jpg}, as the folder's content, while
+     * {@code photos} (and {@code phot}) put it at {@code photos/a.jpg}, and an object named exactly by the prefix
+     * keeps its own name.
+     */
+    static String pathUnder(String prefix, String key) {
+        return key.substring(prefix.lastIndexOf('/') + 1);
+    }
+
     private int summarize(int total, List<DownloadResult> results, List<String> problems, boolean leftOver) {
         long ok = results.stream().filter(DownloadResult::succeeded).count();
         boolean paused = leftOver || results.stream().anyMatch(r -> r.state() == TransferState.PAUSED);
         List<DownloadResult> failed = results.stream().filter(r -> r.state() == TransferState.FAILED).toList();
-        if (!json) {
-            System.err.printf("ferry: %d of %d objects downloaded%s%s%n", ok, total,
-                    failed.isEmpty() && problems.isEmpty() ? "" : ", " + (failed.size() + problems.size()) + " failed",
+        int there = alreadyThere.get();
+        int failures = failed.size() + problems.size();
+        if (json) {
+            ObjectNode n = Json.object("summary");
+            n.put("objects", total);
+            n.put("downloaded", ok);
+            n.put("alreadyThere", there);
+            n.put("failed", failures);
+            n.put("paused", paused);
+            Json.print(System.out, n);
+        } else {
+            System.err.printf("ferry: %d of %d objects downloaded%s%s%s%n", ok, total,
+                    there == 0 ? "" : ", " + there + " already there",
+                    failures == 0 ? "" : ", " + failures + " failed",
                     paused ? ", paused (run again to resume)" : "");
         }
-        if (!failed.isEmpty() || !problems.isEmpty()) {
+        if (failures > 0) {
             boolean allInput = problems.isEmpty()
                     && failed.stream().allMatch(r -> r.failureKind() == FailureKind.INPUT);
             return allInput ? 2 : 1;

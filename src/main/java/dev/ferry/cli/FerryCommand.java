@@ -51,17 +51,18 @@ public final class FerryCommand implements Runnable {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (ex instanceof UsageException) {
-                err.println("ferry: error: " + ex.getMessage());
+                err.println(Printable.text("ferry: error: " + ex.getMessage()));
                 err.flush();
                 return 2;
             }
-            err.println("ferry: error: " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()));
+            err.println(Printable.text("ferry: error: "
+                    + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage())));
             err.flush();
             return 1;
         });
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("ferry: error: " + ex.getMessage());
+            err.println(Printable.text("ferry: error: " + ex.getMessage()));
             err.println("Try 'ferry " + (ex.getCommandLine().getCommandName().equals("ferry") ? ""
                     : ex.getCommandLine().getCommandName() + " ") + "--help'.");
             err.flush();

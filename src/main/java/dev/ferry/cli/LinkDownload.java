@@ -96,7 +96,7 @@ final class LinkDownload {
             if (e.isServerError() && e.httpStatus() < 500 || !e.isServerError() && !e.isRetryable()) {
                 throw new UsageException(e.getMessage());
             }
-            System.err.println("ferry: error: " + e.getMessage());
+            System.err.println(Printable.text("ferry: error: " + e.getMessage()));
             return null;
         }
     }
@@ -104,7 +104,7 @@ final class LinkDownload {
     /** DEST when it names a file (not a folder), else null: the name then comes from the server or the link. */
     private Path explicitTarget() {
         Path dest = cmd.dest;
-        if (dest == null || Files.isDirectory(dest) || dest.toString().endsWith("/")) {
+        if (dest == null || Files.isDirectory(dest) || cmd.destNamesFolder) {
             return null;
         }
         return dest.toAbsolutePath();

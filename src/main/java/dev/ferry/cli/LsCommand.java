@@ -77,7 +77,7 @@ public final class LsCommand implements Callable<Integer> {
             } while (token != null);
             return 0;
         } catch (StoreException e) {
-            System.err.println("ferry: error: " + e.getMessage());
+            System.err.println(Printable.text("ferry: error: " + e.getMessage()));
             return e.isServerError() && e.httpStatus() < 500 ? 2 : 1;
         } catch (java.io.InterruptedIOException e) {
             return 1;
@@ -91,7 +91,7 @@ public final class LsCommand implements Callable<Integer> {
             n.put("created", b.created() == null ? null : b.created().toString());
             Json.print(System.out, n);
         } else {
-            System.out.printf("%19s %s%n", b.created() == null ? "" : DATE.format(b.created()), b.name());
+            System.out.printf("%19s %s%n", b.created() == null ? "" : DATE.format(b.created()), Printable.text(b.name()));
         }
     }
 
@@ -106,10 +106,11 @@ public final class LsCommand implements Callable<Integer> {
             }
             Json.print(System.out, n);
         } else if (o == null) {
-            System.out.printf("%30s %s%n", "PRE", key);
+            System.out.printf("%30s %s%n", "PRE", Printable.text(key));
         } else {
             String when = o.lastModified() == null ? "" : DATE.format(o.lastModified());
-            System.out.printf("%19s %10s %s%n", when, human ? Sizes.format(size) : Long.toString(size), key);
+            System.out.printf("%19s %10s %s%n", when, human ? Sizes.format(size) : Long.toString(size),
+                    Printable.text(key));
         }
     }
 }

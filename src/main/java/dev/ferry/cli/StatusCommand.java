@@ -46,6 +46,15 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     /** "tos://" for a checkpoint a TOS store wrote (its endpoint id says so), else "s3://". */
+    /**
+     * How a checkpoint's source reads: {@code s3://bucket/key}, {@code tos://…}, or a link's origin and path (a link's
+     * checkpoint records its origin where a bucket goes, and no bucket name holds "://").
+     */
+    static String sourceLabel(String endpointId, String bucket, String key) {
+        boolean link = bucket != null && bucket.contains("://");
+        return (link ? "" : schemeOf(endpointId)) + bucket + "/" + key;
+    }
+
     static String schemeOf(String endpointId) {
         return endpointId != null && endpointId.startsWith(TosStore.ENDPOINT_ID_PREFIX) ? ObjectUri.Scheme.TOS.prefix()
                 : ObjectUri.Scheme.S3.prefix();
@@ -94,10 +103,10 @@ public final class StatusCommand implements Callable<Integer> {
             n.put("checkpoint", f.toString());
             Json.print(System.out, n);
         } else {
-            System.out.printf(Locale.ROOT, "%5.1f%%  %s / %s  copy %s -> %s  (%d/%d parts, upload %s, updated %s)%n"
-                            + "    checkpoint %s%n", 100.0 * cp.completedBytes() / Math.max(1, total),
+            System.out.print(Printable.text(String.format(Locale.ROOT, "%5.1f%%  %s / %s  copy %s -> %s  (%d/%d "
+                            + "parts, upload %s, updated %s)", 100.0 * cp.completedBytes() / Math.max(1, total),
                     Sizes.format(cp.completedBytes()), Sizes.format(total), source, dest, partsDone,
-                    cp.parts().size(), cp.uploadId(), cp.updated(), f);
+                    cp.parts().size(), cp.uploadId(), cp.updated())) + String.format("%n    checkpoint %s%n", f));
         }
     }
 
@@ -111,7 +120,7 @@ public final class StatusCommand implements Callable<Integer> {
             unreadable(f);
             return;
         }
-        String source = schemeOf(cp.source().endpoint()) + cp.source().bucket() + "/" + cp.source().key();
+        String source = sourceLabel(cp.source().endpoint(), cp.source().bucket(), cp.source().key());
         long done = cp.completedBytes();
         long total = cp.expectedLength();
         long partsDone = cp.parts().stream().filter(DownloadCheckpoint.Part::isDone).count();
@@ -129,9 +138,9 @@ public final class StatusCommand implements Callable<Integer> {
             Json.print(System.out, n);
         } else {
             double pct = total == 0 ? 100 : 100.0 * done / total;
-            System.out.printf(Locale.ROOT, "%5.1f%%  %s / %s  %s -> %s  (%d/%d parts, updated %s)%n    checkpoint %s%n",
-                    pct, Sizes.format(done), Sizes.format(total), source, cp.destination(), partsDone,
-                    cp.parts().size(), cp.updated(), f);
+            System.out.print(Printable.text(String.format(Locale.ROOT, "%5.1f%%  %s / %s  %s -> %s  (%d/%d parts, "
+                            + "updated %s)", pct, Sizes.format(done), Sizes.format(total), source, cp.destination(),
+                    partsDone, cp.parts().size(), cp.updated())) + String.format("%n    checkpoint %s%n", f));
         }
     }
 }

@@ -103,7 +103,7 @@ final class TransferPrinter implements TransferListener {
                 err.println();
                 lineOpen = false;
             }
-            err.println("ferry: " + label + ": " + message);
+            err.println(Printable.text("ferry: " + label + ": " + message));
         }
     }
 
@@ -126,8 +126,10 @@ final class TransferPrinter implements TransferListener {
             Json.print(out, n);
         } else if (r.succeeded()) {
             double secs = Math.max(elapsedNanos / 1e9, 1e-3);
-            line(String.format(Locale.ROOT, "%s -> %s  %s in %.1f s (%s/s)", label, r.destination(),
-                    Sizes.format(r.info().size()), secs, Sizes.format((long) (r.fetched() / secs))));
+            // after a resume, the time and rate are this run's: what it fetched, not what earlier runs did
+            String resumed = r.reused() > 0 ? ", " + Sizes.format(r.fetched()) + " of it now" : "";
+            line(String.format(Locale.ROOT, "%s -> %s  %s%s in %.1f s (%s/s)", label, r.destination(),
+                    Sizes.format(r.info().size()), resumed, secs, Sizes.format((long) (r.fetched() / secs))));
         } else {
             printEnding(r.state(), r.message());
         }
@@ -155,7 +157,7 @@ final class TransferPrinter implements TransferListener {
      * a system call per piece (a folder of many small files prints a line per file).
      */
     private void line(String text) {
-        out.print(text + System.lineSeparator());
+        out.print(Printable.text(text) + System.lineSeparator());
     }
 
     /** The fields every result line has. */
@@ -176,7 +178,7 @@ final class TransferPrinter implements TransferListener {
     /** A paused, cancelled or failed transfer's one line on stderr. */
     private void printEnding(TransferState state, String message) {
         boolean failed = state == TransferState.FAILED;
-        err.println("ferry: " + (failed ? "error: " : "") + label + ": " + message);
+        err.println(Printable.text("ferry: " + (failed ? "error: " : "") + label + ": " + message));
     }
 
     static String eta(long seconds) {

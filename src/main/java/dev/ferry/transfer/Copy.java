@@ -145,6 +145,11 @@ public final class Copy implements Transfer {
         if (request.checkpoint() == null) {
             return false;
         }
+        String leftAlone = CheckpointFiles.leftAlone(request.checkpoint(), CopyCheckpoint.KIND, CopyCheckpoint.class,
+                cp -> cp.problem() != null || copiesTo(cp, request.destination()));
+        if (leftAlone != null) {
+            throw new IOException(leftAlone);
+        }
         try (CheckpointLock held = CheckpointLock.tryAcquire(request.checkpoint())) {
             if (held == null) {
                 throw busy(request.checkpoint());
@@ -234,6 +239,11 @@ public final class Copy implements Transfer {
             return stopped();
         } catch (StoreException e) {
             return failed("source " + request.source() + ": " + e.getMessage(), e, Download.kindOf(e));
+        }
+        String leftAlone = CheckpointFiles.leftAlone(request.checkpoint(), CopyCheckpoint.KIND, CopyCheckpoint.class,
+                cp -> cp.problem() != null || copiesTo(cp, request.destination()) && cp.source().equals(sourceRecord()));
+        if (leftAlone != null) {
+            return failed(leftAlone, null, FailureKind.INPUT);
         }
         if (info.size() <= PartPlan.effectivePartSize(info.size(), request.partSize())) {
             return copyWhole();
@@ -456,7 +466,8 @@ public final class Copy implements Transfer {
             cp = CheckpointFiles.read(file, CopyCheckpoint.class);
         } catch (IOException | RuntimeException e) {
             String salvaged = uploadIdInDamaged(file, request.destination());
-            discardCheckpoint("the checkpoint " + file + " is unreadable or corrupt" + (salvaged != null ? ""
+            discardCheckpoint("the checkpoint " + file + " is unreadable or corrupt (" + Download.damage(e) + ")"
+                    + (salvaged != null ? ""
                     : " and names no upload this copy could abort; one it recorded is left to the bucket's "
                     + "lifecycle rules"), salvaged);
             return null;
@@ -464,8 +475,7 @@ public final class Copy implements Transfer {
         if (cp == null) {
             return null;
         }
-        boolean sameDestination = request.destination().bucket().equals(cp.destinationBucket())
-                && request.destination().key().equals(cp.destinationKey());
+        boolean sameDestination = copiesTo(cp, request.destination());
         if (sameDestination) {
             noteUnrecorded(unrecordedSinceOf(cp));
         }
@@ -486,6 +496,10 @@ public final class Copy implements Transfer {
             return null;
         }
         return cp;
+    }
+
+    private static boolean copiesTo(CopyCheckpoint cp, ObjectRef dest) {
+        return dest.bucket().equals(cp.destinationBucket()) && dest.key().equals(cp.destinationKey());
     }
 
     /** The upload id a damaged checkpoint still shows for {@code dest}, or null. */

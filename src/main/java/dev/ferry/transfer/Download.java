@@ -116,6 +116,8 @@ public final class Download implements Transfer {
     private boolean tempExisted;
     /** The temp file's generation mark (null where the file system keeps none). */
     private volatile String generation;
+    /** Why the last checkpoint save failed, until one succeeds; null while saves succeed. */
+    private volatile String saveFailure;
     /** The object carries a CRC-64 (TOS): parts compute theirs as they arrive, and the whole file is checked. */
     private volatile boolean crcChecked;
     /** Connections given up for running far below the others' pace in this run ({@link #checkPace}). */
@@ -195,6 +197,12 @@ public final class Download implements Transfer {
      */
     public static boolean discard(DownloadRequest request) throws IOException {
         Path temp = request.tempFile();
+        String leftAlone = CheckpointFiles.leftAlone(request.checkpoint(), DownloadCheckpoint.KIND,
+                DownloadCheckpoint.class, cp -> cp.problem() != null
+                        || request.destination().toString().equals(cp.destination()) && temp.equals(cp.tempPath()));
+        if (leftAlone != null) {
+            throw new IOException(leftAlone);
+        }
         // the lock is held until the files are gone, so no other run can start on them in between
         try (CheckpointLock held = CheckpointLock.tryAcquire(temp)) {
             if (held == null) {
@@ -303,6 +311,19 @@ public final class Download implements Transfer {
         String destinationProblem = checkDestination();
         if (destinationProblem != null) {
             return finishFailed(destinationProblem, null, FailureKind.INPUT);
+        }
+        String leftAlone = CheckpointFiles.leftAlone(request.checkpoint(), DownloadCheckpoint.KIND,
+                DownloadCheckpoint.class, cp -> cp.problem() != null || belongsHere(cp));
+        if (leftAlone != null) {
+            return finishFailed(leftAlone, null, FailureKind.INPUT);
+        }
+        if (request.checkpoint() == null || !Files.exists(request.checkpoint())) {
+            Path temp = request.tempFile();
+            if (FileOrigin.recorded(temp)) {
+                // another object's finished file whose name ends as temp files' do: not this download's to overwrite
+                return finishFailed(temp + " is in the way: it is a finished download, not this one's partial "
+                        + "file; move it away and run again", null, FailureKind.INPUT);
+            }
         }
         try {
             if (!openTemp()) {
@@ -552,7 +573,7 @@ public final class Download implements Transfer {
         try {
             cp = CheckpointFiles.read(file, DownloadCheckpoint.class);
         } catch (IOException | RuntimeException e) {
-            return discardCheckpoint("the checkpoint " + file + " is unreadable or corrupt");
+            return discardCheckpoint("the checkpoint " + file + " is unreadable or corrupt (" + damage(e) + ")");
         }
         if (cp == null) {
             return null;
@@ -585,6 +606,12 @@ public final class Download implements Transfer {
         } catch (RuntimeException invalidPath) {
             return false;
         }
+    }
+
+    /** What is wrong with a checkpoint that could not be read: its content, or the reading itself. */
+    static String damage(Exception e) {
+        return e instanceof com.fasterxml.jackson.core.JsonProcessingException ? "its content is damaged"
+                : describe(e);
     }
 
     private DownloadCheckpoint discardCheckpoint(String why) throws IOException {
@@ -1154,12 +1181,21 @@ public final class Download implements Transfer {
         }
     }
 
+    /** Saves the checkpoint; a failure is reported once, not at every save that meets it again. */
     private void saveCheckpointQuietly() {
         try {
             saveCheckpoint();
+            saveFailure = null;
         } catch (IOException | RuntimeException e) {
-            notifier.emit(TransferEvent.of(Type.CHECKPOINT_FAILED, describe(e)));
+            reportSaveFailure(describe(e));
         }
+    }
+
+    private void reportSaveFailure(String why) {
+        if (!why.equals(saveFailure)) {
+            notifier.emit(TransferEvent.of(Type.CHECKPOINT_FAILED, why));
+        }
+        saveFailure = why;
     }
 
     private SourceRecord sourceRecord() {
@@ -1242,14 +1278,17 @@ public final class Download implements Transfer {
             return finishStopped();
         }
         closeTemp();
+        FileOrigin.record(request.tempFile(), obj.etag()); // goes with the file into place
         try {
             moveIntoPlace();
         } catch (FileAlreadyExistsException e) {
+            FileOrigin.forget(request.tempFile());
             notifier.emit(TransferEvent.of(Type.RENAME_FAILED, "destination already exists"));
             saveFinalCheckpoint();
             return finishFailed("destination already exists: " + request.destination()
                     + " (use --overwrite to replace it)", e, FailureKind.INPUT);
         } catch (IOException e) {
+            FileOrigin.forget(request.tempFile());
             notifier.emit(TransferEvent.of(Type.RENAME_FAILED, describe(e)));
             return finishFailed("cannot rename " + request.tempFile() + " to " + request.destination() + ": "
                     + describe(e), e, localKind(e));
@@ -1410,8 +1449,9 @@ public final class Download implements Transfer {
                 Part[] ps = parts;
                 CheckpointFiles.write(request.checkpoint(), checkpointOf(ps, doneArray(ps)));
             }
+            saveFailure = null;
         } catch (IOException | RuntimeException e) {
-            notifier.emit(TransferEvent.of(Type.CHECKPOINT_FAILED, describe(e)));
+            reportSaveFailure(describe(e));
         }
     }
 
@@ -1445,10 +1485,14 @@ public final class Download implements Transfer {
                     : "cancelled; the partial data belongs to another running download and was kept", null,
                     FailureKind.NONE);
         }
-        keepOrDropPartial();
+        boolean kept = keepOrDropPartial();
         state = TransferState.PAUSED;
-        return result(TransferState.PAUSED, request.checkpoint() == null ? "paused (no checkpoint: partial data deleted)"
-                : "paused; run again to resume from " + request.checkpoint(), null, FailureKind.NONE);
+        String message = request.checkpoint() == null ? "paused (no checkpoint: partial data deleted)"
+                : !kept ? "paused, but no checkpoint could be saved" + (saveFailure == null ? "" : " (" + saveFailure + ")")
+                        + ": partial data deleted"
+                : "paused; run again to resume from " + request.checkpoint() + (saveFailure == null ? ""
+                        : " (its latest save failed: " + saveFailure + "; what came since is fetched again)");
+        return result(TransferState.PAUSED, message, null, FailureKind.NONE);
     }
 
     /** True when this Download may delete the temp file: it holds the lock, or nobody else works on it. */
@@ -1486,13 +1530,14 @@ public final class Download implements Transfer {
             return discardAndFail(se.getMessage() + "; the object no longer exists, so the partial download was "
                     + "discarded", FailureKind.INPUT);
         }
-        boolean dropped = t instanceof StoreException && channel != null && !tempExisted && nothingOnDisk();
-        if (dropped) {
+        boolean kept;
+        if (t instanceof StoreException && channel != null && !tempExisted && nothingOnDisk()) {
             // the server refused from the first answer on, and this run made the temp file and wrote nothing into
             // it: there is nothing to resume, so nothing is left beside the destination
             dropLeftovers();
+            kept = false;
         } else {
-            keepOrDropPartial();
+            kept = keepOrDropPartial();
         }
         FailureKind kind = t instanceof StoreException se ? kindOf(se)
                 : t instanceof IOException io ? localKind(io) : FailureKind.TRANSIENT;
@@ -1500,19 +1545,30 @@ public final class Download implements Transfer {
         if (kind == FailureKind.DISK_FULL) {
             message = "no space left on device while writing " + request.tempFile();
         }
-        if (request.checkpoint() != null && !dropped) {
+        if (kept) {
             message += "; the checkpoint is kept, run again to resume";
         }
         return finishFailed(message, t, kind);
     }
 
-    private void keepOrDropPartial() {
-        if (request.checkpoint() != null && channel != null) {
-            saveFinalCheckpoint();
-        } else if (channel != null) {
-            closeTemp();
-            deleteQuietly(request.tempFile());
+    /**
+     * Keeps the partial data for a later run, with its checkpoint saved; true when it is kept. A transfer with no
+     * checkpoint, or whose checkpoint could not be saved at all (none from an earlier save is there either), has no
+     * use for its temp file, which is deleted.
+     */
+    private boolean keepOrDropPartial() {
+        if (channel == null) {
+            return request.checkpoint() != null && Files.exists(request.checkpoint());
         }
+        if (request.checkpoint() != null) {
+            saveFinalCheckpoint();
+            if (Files.exists(request.checkpoint())) {
+                return true;
+            }
+        }
+        closeTemp();
+        deleteQuietly(request.tempFile());
+        return false;
     }
 
     private boolean nothingOnDisk() {
@@ -1596,12 +1652,25 @@ public final class Download implements Transfer {
         return false;
     }
 
-    static String describe(Throwable e) {
+    /**
+     * A failure in words: its message, or what kind of failure it is when it has none. A file-system failure the
+     * platform gives no reason for (permission denied, no such file) says which it is beside its file's name.
+     */
+    public static String describe(Throwable e) {
         if (e == null) {
             return "unknown error";
         }
         if (e instanceof LocalWriteException && e.getCause() != null) {
             return describe(e.getCause());
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() == null && f.getFile() != null) {
+            String reason = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.NoSuchFileException ? "no such file or folder"
+                    : e instanceof FileAlreadyExistsException ? "already exists"
+                    : e instanceof java.nio.file.NotDirectoryException ? "not a folder"
+                    : e instanceof java.nio.file.DirectoryNotEmptyException ? "folder not empty"
+                    : e.getClass().getSimpleName();
+            return f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile()) + ": " + reason;
         }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;

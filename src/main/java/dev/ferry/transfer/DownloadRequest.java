@@ -59,12 +59,15 @@ public record DownloadRequest(ObjectRef source, Path destination, long partSize,
         return new DownloadRequest(source, destination, partSize, connections, checkpoint, overwrite, rateLimit, v);
     }
 
+    /** What a destination's name takes for its temp file's. */
+    public static final String TEMP_SUFFIX = ".ferry-partial";
+
     /** The file the bytes are written to until the download is verified: {@code <dest>.ferry-partial}. */
     public Path tempFile() {
         return tempFileFor(destination);
     }
 
     public static Path tempFileFor(Path destination) {
-        return destination.resolveSibling(destination.getFileName() + ".ferry-partial");
+        return destination.resolveSibling(destination.getFileName() + TEMP_SUFFIX);
     }
 }

@@ -1,11 +1,6 @@
 package dev.ferry.transfer;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -24,31 +19,12 @@ final class TempGeneration {
     /** Gives the file a new mark and returns it, or null when the file system cannot keep one. */
     static String mark(Path file) {
         String mark = UUID.randomUUID().toString();
-        try {
-            UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
-            if (view == null) {
-                return null;
-            }
-            view.write(ATTRIBUTE, ByteBuffer.wrap(mark.getBytes(StandardCharsets.US_ASCII)));
-            return mark;
-        } catch (IOException | RuntimeException unsupported) {
-            return null;
-        }
+        return UserAttributes.write(file, ATTRIBUTE, mark) ? mark : null;
     }
 
     /** The file's mark, or null when it has none (or the file system keeps none). */
     static String read(Path file) {
-        try {
-            UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
-            if (view == null || !view.list().contains(ATTRIBUTE)) {
-                return null;
-            }
-            ByteBuffer buf = ByteBuffer.allocate(view.size(ATTRIBUTE));
-            view.read(ATTRIBUTE, buf);
-            return new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII);
-        } catch (IOException | RuntimeException unsupported) {
-            return null;
-        }
+        return UserAttributes.read(file, ATTRIBUTE);
     }
 
     /** Whether the file is the one a checkpoint with {@code expected} describes. */

@@ -232,18 +232,15 @@ class DownloadS3IT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"garbage", "truncated", "wrongFormatVersion"})
+    @ValueSource(strings = {"truncated", "wrongFormatVersion"})
     void corruptCheckpointIsDiscardedWithAWarning(String corruption) throws Exception {
         byte[] content = TestData.bytes(2 * MIB + 7, 21);
         String key = put(content);
         // the temp file holds wrong bytes that the checkpoint claims are done: trusting it would be visible
         Files.write(temp(), TestData.bytes(content.length, 99));
         byte[] valid = CheckpointFiles.json().writeValueAsBytes(checkpointFor(key, MIB, 1));
-        byte[] broken = switch (corruption) {
-            case "garbage" -> "\u0000\u00ffnot json at all {{{".getBytes(StandardCharsets.ISO_8859_1);
-            case "truncated" -> Arrays.copyOf(valid, valid.length / 2);
-            default -> CheckpointFiles.json().writeValueAsBytes(checkpointFor(key, MIB, 99));
-        };
+        byte[] broken = corruption.equals("truncated") ? Arrays.copyOf(valid, valid.length / 2)
+                : CheckpointFiles.json().writeValueAsBytes(checkpointFor(key, MIB, 99));
         Files.write(checkpoint, broken);
         RecordingListener events = new RecordingListener();
 
@@ -255,6 +252,58 @@ class DownloadS3IT {
                         : "corrupt"));
         assertThat(events.types()).doesNotContain(Type.RESUMED);
         assertThat(r.fetched()).isEqualTo(content.length);
+    }
+
+    /**
+     * A checkpoint that cannot be saved at all (its folder is a file) is reported once, not at every save, and a
+     * pause says that nothing can resume, instead of promising a resume from a file that is not there; the partial
+     * file, of no use without a checkpoint, goes.
+     */
+    @Test
+    void aCheckpointThatCannotBeSavedIsReportedOnceAndThePauseSaysSo() throws Exception {
+        byte[] content = TestData.bytes(4 * MIB, 23);
+        String key = put(content);
+        Path notAFolder = Files.writeString(dir.resolve("a-file"), "x");
+        RecordingListener events = new RecordingListener();
+        Download d = download(DownloadRequest.of(ObjectRef.of(bucket, key), dest).withPartSize(MIB)
+                .withConnections(2).withCheckpoint(notAFolder.resolve("cp.json")).withRateLimit(MIB), events);
+        FutureTask<DownloadResult> running = startInBackground(d);
+        awaitAtLeast(() -> doneBytes(d), 1536 * KIB); // past three checkpoint intervals
+        d.pause();
+        DownloadResult r = running.get(10, TimeUnit.SECONDS);
+
+        assertThat(r.state()).isEqualTo(TransferState.PAUSED);
+        assertThat(r.message()).contains("no checkpoint could be saved").contains("partial data deleted")
+                .doesNotContain("run again to resume");
+        assertThat(events.events(Type.CHECKPOINT_FAILED)).as("reported once").hasSize(1);
+        assertThat(temp()).doesNotExist();
+        assertThat(dest).doesNotExist();
+    }
+
+    /**
+     * A checkpoint file that is not recognisably a download checkpoint (the user named a file of theirs) is neither
+     * used nor replaced: the download is refused and leaves it, and the temp file beside the destination, alone.
+     */
+    @Test
+    void aCheckpointFileThatIsNoDownloadCheckpointIsLeftAloneAndTheDownloadRefused() throws Exception {
+        byte[] content = TestData.bytes(2 * MIB + 7, 22);
+        String key = put(content);
+        byte[] partial = TestData.bytes(MIB, 98);
+        Files.write(temp(), partial);
+        byte[] notOurs = "\u0000\u00ffnot json at all {{{".getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(checkpoint, notOurs);
+
+        DownloadResult r = run(request(key, MIB, 2), TransferListener.NONE);
+
+        assertThat(r.state()).isEqualTo(TransferState.FAILED);
+        assertThat(r.failureKind()).isEqualTo(FailureKind.INPUT);
+        assertThat(r.message()).contains("is not a Ferry download checkpoint").contains("left as it is");
+        assertThat(r.fetched()).isZero();
+        assertThat(Files.readAllBytes(checkpoint)).isEqualTo(notOurs);
+        assertThat(Files.readAllBytes(temp())).isEqualTo(partial);
+        assertThat(dest).doesNotExist();
+        assertThatThrownBy(() -> Download.discard(request(key, MIB, 2))).hasMessageContaining("left as it is");
+        assertThat(Files.readAllBytes(checkpoint)).isEqualTo(notOurs);
     }
 
     @Test

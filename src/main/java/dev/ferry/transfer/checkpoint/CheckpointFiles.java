@@ -1,6 +1,7 @@
 package dev.ferry.transfer.checkpoint;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -116,6 +119,48 @@ public final class CheckpointFiles {
             }
         }
         return existed;
+    }
+
+    /** The names Ferry gives the checkpoints it places itself ({@link #defaultDownloadCheckpoint} and the like). */
+    private static final Pattern FERRY_NAMED = Pattern.compile("(download|link|copy)-[0-9a-f]{24}\\.json");
+
+    /**
+     * Why a transfer must neither use nor replace what is at {@code checkpoint}, or null when it may read it and,
+     * if it cannot use it, replace it. A checkpoint under a name Ferry gave it is Ferry's own. A file at a place
+     * somebody named is replaced only when it is recognisably a checkpoint of {@code kind} ({@code "download"},
+     * {@code "copy"}) that is damaged, outdated or of an object that changed: a folder, a document, another kind of
+     * checkpoint or another transfer's checkpoint ({@code belongs} false) is left as it is, and the transfer is
+     * refused.
+     */
+    public static <T> String leftAlone(Path checkpoint, String kind, Class<T> type, Predicate<T> belongs) {
+        if (checkpoint == null || FERRY_NAMED.matcher(String.valueOf(checkpoint.getFileName())).matches()) {
+            return null;
+        }
+        if (Files.isDirectory(checkpoint)) {
+            return "the checkpoint " + checkpoint + " is a folder";
+        }
+        if (!Files.exists(checkpoint)) {
+            return null;
+        }
+        byte[] start;
+        try (InputStream in = Files.newInputStream(checkpoint)) {
+            start = in.readNBytes(4096);
+        } catch (IOException e) {
+            return "cannot read the checkpoint " + checkpoint + ": " + e.getMessage();
+        }
+        String text = new String(start, StandardCharsets.UTF_8);
+        if (!Pattern.compile("\"kind\"\\s*:\\s*\"" + kind + "\"").matcher(text).find()) {
+            return "the checkpoint " + checkpoint + " is not a Ferry " + kind + " checkpoint; it is left as it is";
+        }
+        try {
+            T cp = read(checkpoint, type);
+            if (cp != null && !belongs.test(cp)) {
+                return "the checkpoint " + checkpoint + " is another " + kind + "'s; it is left as it is";
+            }
+        } catch (IOException | RuntimeException damaged) {
+            // a damaged checkpoint of this kind: the transfer explains and replaces it
+        }
+        return null;
     }
 
     /** Reads a JSON file; null when it does not exist; {@link IOException} when it cannot be parsed. */
