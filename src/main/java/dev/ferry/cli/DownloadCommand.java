@@ -273,6 +273,9 @@ public final class DownloadCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new UsageException("cannot create destination folder " + root + ": " + Download.describe(e));
             }
+            if (!Files.isWritable(root)) {
+                throw new UsageException("destination folder is not writable: " + root); // once, not per object
+            }
             RateLimiter global = RateLimiter.unlimited().child(rate);
             List<DownloadResult> results = new CopyOnWriteArrayList<>();
             List<String> problems = new CopyOnWriteArrayList<>();
@@ -301,7 +304,7 @@ public final class DownloadCommand implements Callable<Integer> {
             for (Thread t : threads) {
                 t.join();
             }
-            return summarize(found.size(), results, problems, !queue.isEmpty());
+            return summarize(uri, found.size(), results, problems, !queue.isEmpty());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 3;
@@ -426,7 +429,8 @@ public final class DownloadCommand implements Callable<Integer> {
         return key.substring(prefix.lastIndexOf('/') + 1);
     }
 
-    private int summarize(int total, List<DownloadResult> results, List<String> problems, boolean leftOver) {
+    private int summarize(ObjectUri listed, int total, List<DownloadResult> results, List<String> problems,
+                          boolean leftOver) {
         long ok = results.stream().filter(DownloadResult::succeeded).count();
         boolean paused = leftOver || results.stream().anyMatch(r -> r.state() == TransferState.PAUSED);
         List<DownloadResult> failed = results.stream().filter(r -> r.state() == TransferState.FAILED).toList();
@@ -441,6 +445,9 @@ public final class DownloadCommand implements Callable<Integer> {
             n.put("paused", paused);
             Json.print(System.out, n);
         } else {
+            if (total == 0) {
+                System.err.println(Printable.text("ferry: no objects under " + listed));
+            }
             System.err.printf("ferry: %d of %d objects downloaded%s%s%s%n", ok, total,
                     there == 0 ? "" : ", " + there + " already there",
                     failures == 0 ? "" : ", " + failures + " failed",

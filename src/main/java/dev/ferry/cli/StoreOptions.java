@@ -167,7 +167,8 @@ public final class StoreOptions {
         try {
             uri = URI.create(ep.strip());
         } catch (IllegalArgumentException e) {
-            throw new UsageException("invalid endpoint (expected http://host[:port] or https://host)");
+            throw new UsageException("invalid endpoint" + schemeHint(ep)
+                    + " (expected http://host[:port] or https://host)");
         }
         String scheme = uri.getScheme();
         if (uri.getRawUserInfo() != null) {
@@ -176,9 +177,23 @@ public final class StoreOptions {
         }
         if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
                 || uri.getHost() == null) {
-            throw new UsageException("invalid endpoint '" + ep + "' (expected http://host[:port] or https://host)");
+            // never repeated with an '@' in it: what comes before may be a secret
+            throw new UsageException("invalid endpoint" + (ep.contains("@") ? "" : " '" + ep + "'") + schemeHint(ep)
+                    + " (expected http://host[:port] or https://host)");
         }
         return uri;
+    }
+
+    /**
+     * For an endpoint written without its scheme ({@code 127.0.0.1:9000}), the one it probably means. Nothing for one
+     * with an '@', which may hold a secret that must not be repeated.
+     */
+    static String schemeHint(String ep) {
+        String e = ep.strip();
+        if (e.isEmpty() || e.contains("://") || e.contains("@") || e.contains(" ")) {
+            return "";
+        }
+        return ": did you mean http://" + e + " (or https://" + e + ")?";
     }
 
     public CopyStore open(Resolved r, int maxConnections) {

@@ -34,11 +34,12 @@ public class StoreException extends IOException {
         if (serverMessage != null && !serverMessage.isBlank()) {
             m.append(": ").append(serverMessage.strip());
         }
-        m.append(" (HTTP ").append(httpStatus);
-        if (requestId != null) {
-            m.append(", request id ").append(requestId);
+        if (code != null) {
+            m.append(" (HTTP ").append(httpStatus).append(requestId != null ? ", request id " + requestId : "")
+                    .append(')');
+        } else if (requestId != null) {
+            m.append(" (request id ").append(requestId).append(')'); // the status is already said
         }
-        m.append(')');
         return new StoreException(m.toString(), null, httpStatus, code, serverMessage, requestId, retryable);
     }
 

@@ -129,6 +129,11 @@ class CliInputSafetyIT {
                 .contains("--recursive");
         assertThat(prefix.exitCode()).as(prefix.stderr()).isZero();
         assertThat(filesIn(out)).containsExactly("x.bin");
+
+        CliRunner.Result none = cli.run("download", "s3://" + bucket + "/nothing/", dir.resolve("none").toString(),
+                "--endpoint", endpoint);
+        assertThat(none.exitCode()).as(none.stderr()).isZero();
+        assertThat(none.stderr()).contains("no objects under s3://" + bucket + "/nothing/");
     }
 
     @Test

@@ -173,4 +173,24 @@ class StoreOptionsTest {
         assertThat(direct.endpointId()).isEqualTo(tos.endpointId());
         direct.close();
     }
+
+    @Test
+    void anEndpointWithoutItsSchemeGetsAHintButOneThatMayHoldASecretIsNotRepeated() {
+        assertThatThrownBy(() -> StoreOptions.parseEndpoint("127.0.0.1:18041")).isInstanceOf(UsageException.class)
+                .hasMessageContaining("did you mean http://127.0.0.1:18041");
+        assertThatThrownBy(() -> StoreOptions.parseEndpoint("minio.local:9000")).isInstanceOf(UsageException.class)
+                .hasMessageContaining("did you mean http://minio.local:9000");
+        assertThatThrownBy(() -> StoreOptions.parseEndpoint("key:s3cr3t@minio.local:9000"))
+                .isInstanceOf(UsageException.class).hasMessageNotContaining("s3cr3t");
+        assertThatThrownBy(() -> StoreOptions.parseEndpoint("ftp://host")).isInstanceOf(UsageException.class)
+                .hasMessageNotContaining("did you mean");
+    }
+
+    @Test
+    void anErrorWithoutACodeSaysItsStatusOnce() {
+        String m = dev.ferry.storage.StoreException.server("HeadObject", 501, null, null, "RID1", false).getMessage();
+        assertThat(m).isEqualTo("HeadObject failed: HTTP 501 (request id RID1)");
+        assertThat(dev.ferry.storage.StoreException.server("GetObject", 404, "NoSuchKey", "gone", "RID2", false)
+                .getMessage()).isEqualTo("GetObject failed: NoSuchKey: gone (HTTP 404, request id RID2)");
+    }
 }
