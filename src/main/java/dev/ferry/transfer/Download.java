@@ -317,8 +317,8 @@ public final class Download implements Transfer {
         if (leftAlone != null) {
             return finishFailed(leftAlone, null, FailureKind.INPUT);
         }
-        if (request.checkpoint() == null || !Files.exists(request.checkpoint())) {
-            Path temp = request.tempFile();
+        Path temp = request.tempFile();
+        if (Files.exists(temp) && (request.checkpoint() == null || !Files.exists(request.checkpoint()))) {
             if (FileOrigin.recorded(temp)) {
                 // another object's finished file whose name ends as temp files' do: not this download's to overwrite
                 return finishFailed(temp + " is in the way: it is a finished download, not this one's partial "
