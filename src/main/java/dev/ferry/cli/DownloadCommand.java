@@ -93,7 +93,8 @@ public final class DownloadCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing destination file")
     boolean overwrite;
 
-    @Option(names = {"-r", "--recursive"}, description = "Download every object under SOURCE as a prefix")
+    @Option(names = {"-r", "--recursive"}, description = "Download every object under SOURCE as a prefix, each "
+            + "under its key from the prefix's last / on (implied by a trailing /)")
     boolean recursive;
 
     @Option(names = "--objects", paramLabel = "N", description = "Objects downloaded at once under a prefix (default: 4)")
