@@ -1485,13 +1485,15 @@ public final class Download implements Transfer {
                     : "cancelled; the partial data belongs to another running download and was kept", null,
                     FailureKind.NONE);
         }
+        boolean begun = channel != null;
         boolean kept = keepOrDropPartial();
         state = TransferState.PAUSED;
-        String message = request.checkpoint() == null ? "paused (no checkpoint: partial data deleted)"
-                : !kept ? "paused, but no checkpoint could be saved" + (saveFailure == null ? "" : " (" + saveFailure + ")")
-                        + ": partial data deleted"
-                : "paused; run again to resume from " + request.checkpoint() + (saveFailure == null ? ""
-                        : " (its latest save failed: " + saveFailure + "; what came since is fetched again)");
+        String message = kept ? "paused; run again to resume from " + request.checkpoint() + (saveFailure == null
+                        ? "" : " (its latest save failed: " + saveFailure + "; what came since is fetched again)")
+                : !begun ? "paused before anything was written; run again to start"
+                : request.checkpoint() == null ? "paused (no checkpoint: partial data deleted)"
+                : "paused, but no checkpoint could be saved" + (saveFailure == null ? "" : " (" + saveFailure + ")")
+                        + ": partial data deleted";
         return result(TransferState.PAUSED, message, null, FailureKind.NONE);
     }
 
