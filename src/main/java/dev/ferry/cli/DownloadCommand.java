@@ -151,7 +151,17 @@ public final class DownloadCommand implements Callable<Integer> {
         }
         StoreOptions.Resolved where = store.resolve(uri.scheme(), env, !cancel);
         if (prefixMode) {
-            return downloadPrefix(uri, where, part, rate);
+            try {
+                return downloadPrefix(uri, where, part, rate);
+            } catch (UsageException e) {
+                if (json) { // a script reading the lines learns why there are no others
+                    ObjectNode n = Json.object("error");
+                    n.put("source", uri.toString());
+                    n.put("message", e.getMessage());
+                    Json.print(System.out, n);
+                }
+                throw e;
+            }
         }
         DownloadRequest request = singleRequest(uri, where, part, rate);
         if (cancel) {
@@ -280,10 +290,11 @@ public final class DownloadCommand implements Callable<Integer> {
             RateLimiter global = RateLimiter.unlimited().child(rate);
             List<DownloadResult> results = new CopyOnWriteArrayList<>();
             List<String> problems = new CopyOnWriteArrayList<>();
-            Set<String> names = found.stream().map(o -> pathUnder(prefix, o.key())).collect(Collectors.toSet());
+            Set<String> names = found.stream().map(o -> asFileName(pathUnder(prefix, o.key())))
+                    .collect(Collectors.toSet());
             ConcurrentLinkedQueue<ObjectSummary> queue = new ConcurrentLinkedQueue<>();
             for (ObjectSummary o : found) {
-                String clash = partialFileOf(pathUnder(prefix, o.key()), names);
+                String clash = partialFileOf(asFileName(pathUnder(prefix, o.key())), names);
                 if (clash != null) {
                     problem(uri.withKey(o.key()).toString(), "skipped, its name is that of the partial file (or its "
                             + "lock) of " + clash + " while that downloads; fetch it on its own", problems);
@@ -343,6 +354,12 @@ public final class DownloadCommand implements Callable<Integer> {
         return null;
     }
 
+    /** The names as this platform's file systems compare them: without case on Windows and macOS. */
+    static String asFileName(String name) {
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        return os.startsWith("windows") || os.startsWith("mac") ? name.toLowerCase(java.util.Locale.ROOT) : name;
+    }
+
     private void listingFailed(ObjectUri uri, String message) {
         System.err.println(Printable.text("ferry: error: " + message));
         if (json) {
@@ -390,18 +407,22 @@ public final class DownloadCommand implements Callable<Integer> {
         boolean resuming = cp != null && Files.exists(cp);
         if (!overwrite && !resuming && Files.isRegularFile(target)) {
             try {
-                // the object itself, as a download recorded it or as its MD5 ETag proves; another file of the same
-                // size goes on to the download, which reports the conflict
-                if (FileOrigin.holds(target, o.size(), o.etag())) {
+                // the object itself, as a download recorded it or its MD5 ETag proves (or, where nothing can prove
+                // it, of its size and not older); another file goes on to the download, which reports the conflict
+                FileOrigin.Match match = FileOrigin.check(target, o.size(), o.etag(), o.lastModified());
+                if (match != FileOrigin.Match.NO) {
+                    String note = match == FileOrigin.Match.PROVEN ? "already there"
+                            : "already there (its size, and not older than the object; not verified)";
                     alreadyThere.incrementAndGet();
                     if (json) {
                         ObjectNode n = Json.object("skipped");
                         n.put("source", label);
                         n.put("destination", target.toString());
-                        n.put("message", "already there");
+                        n.put("message", note);
+                        n.put("verified", match == FileOrigin.Match.PROVEN);
                         Json.print(System.out, n);
                     } else {
-                        System.out.println(Printable.text(label + " -> " + target + "  already there, skipped"));
+                        System.out.println(Printable.text(label + " -> " + target + "  " + note + ", skipped"));
                     }
                     return;
                 }

@@ -193,7 +193,7 @@ public final class StoreOptions {
         if (e.isEmpty() || e.contains("://") || e.contains("@") || e.contains(" ")) {
             return "";
         }
-        return ": did you mean http://" + e + " (or https://" + e + ")?";
+        return ": did you mean https://" + e + " (or http://" + e + ")?";
     }
 
     public CopyStore open(Resolved r, int maxConnections) {

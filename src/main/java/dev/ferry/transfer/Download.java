@@ -203,6 +203,10 @@ public final class Download implements Transfer {
         if (leftAlone != null) {
             throw new IOException(leftAlone);
         }
+        String inTheWay = tempInTheWay(request);
+        if (inTheWay != null) {
+            throw new IOException(inTheWay);
+        }
         // the lock is held until the files are gone, so no other run can start on them in between
         try (CheckpointLock held = CheckpointLock.tryAcquire(temp)) {
             if (held == null) {
@@ -225,6 +229,29 @@ public final class Download implements Transfer {
     private boolean tempFileGone() {
         Object now = fileKey(request.tempFile());
         return tempKey != null && (now == null || !tempKey.equals(now) && !(tempKey instanceof Boolean));
+    }
+
+    /**
+     * Why the file at the temp file's name is not this download's to write over or delete, or null when it is (or
+     * nothing is there). With a checkpoint of this download there, the file is what the checkpoint describes. Without
+     * one, only a file Ferry marked as a partial download, and did not finish, is: a finished download (another object
+     * named like a partial file) or a file nothing marks (a file of the user's, or one on a file system that keeps no
+     * marks) is somebody else's.
+     */
+    static String tempInTheWay(DownloadRequest request) {
+        Path temp = request.tempFile();
+        if (!Files.exists(temp, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                || request.checkpoint() != null && Files.exists(request.checkpoint())) {
+            return null;
+        }
+        if (FileOrigin.recorded(temp)) {
+            return temp + " is in the way: it is a finished download, not a partial one; move it away and run again";
+        }
+        if (TempGeneration.read(temp) == null) {
+            return temp + " is in the way: no checkpoint names it and nothing marks it as a partial download of "
+                    + "Ferry's; move it away (or delete it) and run again";
+        }
+        return null;
     }
 
     private static IOException busy(Path temp) {
@@ -317,13 +344,9 @@ public final class Download implements Transfer {
         if (leftAlone != null) {
             return finishFailed(leftAlone, null, FailureKind.INPUT);
         }
-        Path temp = request.tempFile();
-        if (Files.exists(temp) && (request.checkpoint() == null || !Files.exists(request.checkpoint()))) {
-            if (FileOrigin.recorded(temp)) {
-                // another object's finished file whose name ends as temp files' do: not this download's to overwrite
-                return finishFailed(temp + " is in the way: it is a finished download, not this one's partial "
-                        + "file; move it away and run again", null, FailureKind.INPUT);
-            }
+        String inTheWay = tempInTheWay(request);
+        if (inTheWay != null) {
+            return finishFailed(inTheWay, null, FailureKind.INPUT);
         }
         try {
             if (!openTemp()) {
@@ -1191,8 +1214,9 @@ public final class Download implements Transfer {
         }
     }
 
+    /** The first failure of a run of failed saves is reported (their messages differ: each names its own temp file). */
     private void reportSaveFailure(String why) {
-        if (!why.equals(saveFailure)) {
+        if (saveFailure == null) {
             notifier.emit(TransferEvent.of(Type.CHECKPOINT_FAILED, why));
         }
         saveFailure = why;
@@ -1474,7 +1498,9 @@ public final class Download implements Transfer {
 
     private DownloadResult finishStopped() {
         if (stop.kind() == StopRequest.Kind.CANCEL) {
-            boolean ours = mayDeleteTemp();
+            // a temp file this run opened passed tempInTheWay; one it never opened is looked at now
+            String inTheWay = channel != null ? null : tempInTheWay(request);
+            boolean ours = inTheWay == null && mayDeleteTemp();
             closeTemp();
             if (ours) {
                 deleteQuietly(request.tempFile());
@@ -1482,6 +1508,7 @@ public final class Download implements Transfer {
             }
             state = TransferState.CANCELLED;
             return result(TransferState.CANCELLED, ours ? "cancelled; partial data deleted"
+                    : inTheWay != null ? "cancelled; " + inTheWay.substring(0, inTheWay.indexOf(';')) + ", so it was kept"
                     : "cancelled; the partial data belongs to another running download and was kept", null,
                     FailureKind.NONE);
         }

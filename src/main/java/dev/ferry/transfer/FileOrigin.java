@@ -5,6 +5,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
 
@@ -12,20 +14,31 @@ import dev.ferry.storage.Etags;
 
 /**
  * Which object a finished download's file holds: the object's ETag, kept in a user attribute of the file when the
- * download completes. A later run over the same folder then tells a file it finished from one that merely has the
- * same size. Where the file system keeps no user attributes (or the file came from elsewhere), an object whose ETag
- * is the MD5 of its bytes is compared by content instead.
+ * download completes, with the file's size and time of last change then. A later run over the same folder tells a
+ * file it finished from one that merely has the same size. A file without that record (downloaded before records
+ * were kept, copied from elsewhere, on a file system that keeps no user attributes) is compared by content where the
+ * ETag is an MD5, and otherwise by size and time.
  */
 public final class FileOrigin {
     private static final String ATTRIBUTE = "ferry.etag";
+
+    /** What is known of a file at an object's destination. */
+    public enum Match {
+        /** Recorded by the download that finished it, or its bytes have the object's MD5. */
+        PROVEN,
+        /** Of the object's size and not older than it, with nothing that could prove more (no record, no MD5). */
+        LIKELY,
+        /** Another file, or one nothing speaks for. */
+        NO
+    }
 
     private FileOrigin() {
     }
 
     /**
-     * Records that {@code file} holds the object with {@code etag}, as the file stands now (its size and time of last
-     * change go with the ETag, so a later change in place voids the record); quietly nothing where that cannot be
-     * kept.
+     * Records that {@code file} holds the object with {@code etag}, as the file stands now (a later change in place
+     * voids the record); quietly nothing where that cannot be kept. The file's time of last change is kept as it
+     * was, where writing the attribute would move it.
      */
     static void record(Path file, String etag) {
         String bare = Etags.bare(etag);
@@ -33,15 +46,14 @@ public final class FileOrigin {
             return;
         }
         try {
-            UserAttributes.write(file, ATTRIBUTE, stamp(file) + bare);
+            FileTime before = Files.getLastModifiedTime(file);
+            if (UserAttributes.write(file, ATTRIBUTE, Files.size(file) + ":" + before.toMillis() + ":" + bare)
+                    && !Files.getLastModifiedTime(file).equals(before)) {
+                Files.setLastModifiedTime(file, before);
+            }
         } catch (IOException | RuntimeException unavailable) {
-            // no record: a later run compares content where it can
+            // no record: a later run compares what it can
         }
-    }
-
-    /** The size and time of last change of {@code file}, as the record's prefix. */
-    private static String stamp(Path file) throws IOException {
-        return Files.size(file) + ":" + Files.getLastModifiedTime(file).toMillis() + ":";
     }
 
     /** Drops the record from a file that did not go into place after all (it stays a partial download). */
@@ -55,22 +67,31 @@ public final class FileOrigin {
     }
 
     /**
-     * Whether {@code file} holds the object of {@code size} bytes with {@code etag}: a download recorded it, or the
-     * ETag is an MD5 and the file's bytes have it. False for a file of another size, or one nothing proves.
+     * What {@code file} is to the object of {@code size} bytes with {@code etag}, last modified at
+     * {@code lastModified} (null when unknown). A file whose bytes prove it is recorded, so the next look is cheap.
      */
-    public static boolean holds(Path file, long size, String etag) throws IOException {
+    public static Match check(Path file, long size, String etag, Instant lastModified) throws IOException {
         String bare = Etags.bare(etag);
         if (bare == null || bare.isEmpty() || !Files.isRegularFile(file) || Files.size(file) != size) {
-            return false;
+            return Match.NO;
         }
-        if ((stamp(file) + bare).equals(UserAttributes.read(file, ATTRIBUTE))) {
-            return true;
+        String record = UserAttributes.read(file, ATTRIBUTE);
+        String stamp = size + ":" + Files.getLastModifiedTime(file).toMillis() + ":";
+        if (record != null) {
+            // a record of another object, or of this file before it changed, speaks against it
+            return record.equals(stamp + bare) ? Match.PROVEN : Match.NO;
         }
-        if (!Etags.looksLikeMd5(bare)) {
-            return false;
+        if (Etags.looksLikeMd5(bare)) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                if (!HexFormat.of().formatHex(Verifier.digest("md5", ch)).equals(bare.toLowerCase(Locale.ROOT))) {
+                    return Match.NO;
+                }
+            }
+            record(file, etag);
+            return Match.PROVEN;
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return HexFormat.of().formatHex(Verifier.digest("md5", ch)).equals(bare.toLowerCase(Locale.ROOT));
-        }
+        boolean notOlder = lastModified != null
+                && !Files.getLastModifiedTime(file).toInstant().isBefore(lastModified);
+        return notOlder ? Match.LIKELY : Match.NO;
     }
 }

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -199,11 +201,14 @@ class CliInputSafetyIT {
         assertThat(summary.get("downloaded").asInt()).isZero();
         assertThat(linesOfType(again, "skipped")).hasSize(2);
 
-        // a file of the same size that is not the object: never "already there", and never replaced unasked
+        // a file of the same size that is not the object: never "already there", and never replaced unasked. One
+        // changed in place (its record no longer fits), one without a record that is older than its object.
         byte[] other = TestData.bytes(single.length, 13);
         Files.write(out.resolve("single.bin"), other);
-        Files.delete(out.resolve("multi.bin"));
-        Files.write(out.resolve("multi.bin"), TestData.bytes(multi.length, 14));
+        Path multiFile = out.resolve("multi.bin");
+        Files.delete(multiFile);
+        Files.write(multiFile, TestData.bytes(multi.length, 14));
+        Files.setLastModifiedTime(multiFile, FileTime.from(Instant.parse("2001-01-01T00:00:00Z")));
 
         CliRunner.Result third = cli.run(args);
 
@@ -214,6 +219,21 @@ class CliInputSafetyIT {
         assertThat(linesOfType(third, "result")).allSatisfy(n ->
                 assertThat(n.get("message").asText()).contains("already exists"));
         assertThat(Files.readAllBytes(out.resolve("single.bin"))).isEqualTo(other);
+
+        // without a record or an MD5 to go by, a file of the object's size that is not older than it is taken for it,
+        // and said to be unverified
+        Files.setLastModifiedTime(multiFile, FileTime.from(Instant.now()));
+        Files.delete(out.resolve("single.bin"));
+
+        CliRunner.Result fourth = cli.run(args);
+
+        assertThat(fourth.exitCode()).as(fourth.stderr()).isZero();
+        assertThat(linesOfType(fourth, "skipped")).singleElement().satisfies(n -> {
+            assertThat(n.get("source").asText()).endsWith("/set/multi.bin");
+            assertThat(n.get("verified").asBoolean()).isFalse();
+            assertThat(n.get("message").asText()).contains("not verified");
+        });
+        assertThat(Files.readAllBytes(out.resolve("single.bin"))).isEqualTo(single);
     }
 
     @Test
@@ -258,8 +278,44 @@ class CliInputSafetyIT {
         CliRunner.Result again = cli.run("download", "s3://" + bucket + "/p/x.bin", out.resolve("x.bin").toString(),
                 "--endpoint", endpoint);
         assertThat(again.exitCode()).as(again.stderr()).isEqualTo(2);
-        assertThat(again.stderr()).contains("is in the way").contains("finished download");
+        assertThat(again.stderr()).contains("is in the way");
         assertThat(Files.readAllBytes(lone)).isEqualTo(partialNamed);
+        CliRunner.Result cancel = cli.run("download", "s3://" + bucket + "/p/x.bin", out.resolve("x.bin").toString(),
+                "--endpoint", endpoint, "--cancel");
+        assertThat(cancel.exitCode()).as(cancel.stderr()).isEqualTo(2);
+        assertThat(cancel.stderr()).contains("is in the way");
+        assertThat(Files.readAllBytes(lone)).as("--cancel deletes no finished file").isEqualTo(partialNamed);
+    }
+
+    @Test
+    void filesOfTheUsersAtThePartialFileOrLockNameAreNeverOverwrittenOrDeleted() throws Exception {
+        byte[] content = TestData.bytes(120_000, 18);
+        s3.put(bucket, "u/z.bin", content);
+        Path out = Files.createDirectories(dir.resolve("u"));
+        Path partialName = Files.writeString(out.resolve("z.bin.ferry-partial"), "the user's own file\n");
+        String[] args = {"download", "s3://" + bucket + "/u/z.bin", out.resolve("z.bin").toString(), "--endpoint",
+                endpoint};
+
+        CliRunner.Result run = cli.run(args);
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+        assertThat(run.stderr()).contains("is in the way").contains("nothing marks it");
+        assertThat(Files.readString(partialName)).isEqualTo("the user's own file\n");
+        assertThat(out.resolve("z.bin")).doesNotExist();
+
+        Files.delete(partialName);
+        Path lockName = Files.writeString(out.resolve("z.bin.ferry-partial.lock"), "data with the lock's name\n");
+        CliRunner.Result locked = cli.run(args);
+
+        assertThat(locked.exitCode()).as(locked.stderr()).isNotZero();
+        assertThat(locked.stderr()).contains("is in the way").contains("no lock file of Ferry's");
+        assertThat(Files.readString(lockName)).isEqualTo("data with the lock's name\n");
+
+        Files.delete(lockName);
+        Path empty = Files.createFile(dir.resolve("made-by-mktemp"));
+        CliRunner.Result withEmpty = cli.run(CliRunner.concat(args, "--checkpoint", empty.toString()));
+        assertThat(withEmpty.exitCode()).as("an empty checkpoint file is taken: " + withEmpty.stderr()).isZero();
+        assertThat(Files.readAllBytes(out.resolve("z.bin"))).isEqualTo(content);
     }
 
     // ------------------------------------------------------------------ helpers

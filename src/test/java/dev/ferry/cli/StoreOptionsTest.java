@@ -177,9 +177,9 @@ class StoreOptionsTest {
     @Test
     void anEndpointWithoutItsSchemeGetsAHintButOneThatMayHoldASecretIsNotRepeated() {
         assertThatThrownBy(() -> StoreOptions.parseEndpoint("127.0.0.1:18041")).isInstanceOf(UsageException.class)
-                .hasMessageContaining("did you mean http://127.0.0.1:18041");
+                .hasMessageContaining("did you mean https://127.0.0.1:18041 (or http://127.0.0.1:18041)");
         assertThatThrownBy(() -> StoreOptions.parseEndpoint("minio.local:9000")).isInstanceOf(UsageException.class)
-                .hasMessageContaining("did you mean http://minio.local:9000");
+                .hasMessageContaining("did you mean https://minio.local:9000");
         assertThatThrownBy(() -> StoreOptions.parseEndpoint("key:s3cr3t@minio.local:9000"))
                 .isInstanceOf(UsageException.class).hasMessageNotContaining("s3cr3t");
         assertThatThrownBy(() -> StoreOptions.parseEndpoint("ftp://host")).isInstanceOf(UsageException.class)

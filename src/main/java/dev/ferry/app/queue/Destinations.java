@@ -8,6 +8,7 @@ import java.util.Set;
 
 import dev.ferry.transfer.DownloadRequest;
 import dev.ferry.transfer.SafePaths;
+import dev.ferry.transfer.checkpoint.CheckpointLock;
 
 /**
  * Picks where a queued download goes: a safe name inside the chosen folder (an object key never reaches outside
@@ -39,7 +40,9 @@ public final class Destinations {
     }
 
     private boolean isTaken(Path p) {
-        return taken.contains(p) || Files.exists(p) || Files.exists(DownloadRequest.tempFileFor(p));
+        Path temp = DownloadRequest.tempFileFor(p);
+        return taken.contains(p) || Files.exists(p) || Files.exists(temp)
+                || Files.exists(CheckpointLock.fileOf(temp)); // the temp file's lock, beside it
     }
 
     static Path numbered(Path file, int n) {

@@ -149,6 +149,9 @@ public final class CheckpointFiles {
             return "cannot read the checkpoint " + checkpoint + ": " + e.getMessage();
         }
         String text = new String(start, StandardCharsets.UTF_8);
+        if (start.length < 4096 && text.isBlank()) {
+            return null; // empty, as a file made to hold the checkpoint is (mktemp): nothing in it to keep
+        }
         if (!Pattern.compile("\"kind\"\\s*:\\s*\"" + kind + "\"").matcher(text).find()) {
             return "the checkpoint " + checkpoint + " is not a Ferry " + kind + " checkpoint; it is left as it is";
         }
