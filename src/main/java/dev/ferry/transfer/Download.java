@@ -234,9 +234,9 @@ public final class Download implements Transfer {
     /**
      * Why the file at the temp file's name is not this download's to write over or delete, or null when it is (or
      * nothing is there). With a checkpoint of this download there, the file is what the checkpoint describes. Without
-     * one, only a file Ferry marked as a partial download, and did not finish, is: a finished download (another object
-     * named like a partial file) or a file nothing marks (a file of the user's, or one on a file system that keeps no
-     * marks) is somebody else's.
+     * one, only a file Ferry marked as a partial download, and did not finish, is (or an empty one): a finished
+     * download (another object named like a partial file) or a file with data that nothing marks (a file of the
+     * user's, or one on a file system that keeps no marks) is somebody else's.
      */
     static String tempInTheWay(DownloadRequest request) {
         Path temp = request.tempFile();
@@ -247,9 +247,14 @@ public final class Download implements Transfer {
         if (FileOrigin.recorded(temp)) {
             return temp + " is in the way: it is a finished download, not a partial one; move it away and run again";
         }
-        if (TempGeneration.read(temp) == null) {
-            return temp + " is in the way: no checkpoint names it and nothing marks it as a partial download of "
-                    + "Ferry's; move it away (or delete it) and run again";
+        try {
+            // an empty one holds nothing to lose: a run killed between making its temp file and marking it leaves one
+            if (TempGeneration.read(temp) == null && Files.size(temp) > 0) {
+                return temp + " is in the way: no checkpoint names it and nothing marks it as a partial download of "
+                        + "Ferry's; move it away (or delete it) and run again";
+            }
+        } catch (IOException gone) {
+            // nothing there any more
         }
         return null;
     }

@@ -303,7 +303,12 @@ class CliInputSafetyIT {
         assertThat(Files.readString(partialName)).isEqualTo("the user's own file\n");
         assertThat(out.resolve("z.bin")).doesNotExist();
 
-        Files.delete(partialName);
+        Files.writeString(partialName, ""); // empty: nothing in it to lose, as a run killed at its start leaves it
+        CliRunner.Result overEmpty = cli.run(args);
+        assertThat(overEmpty.exitCode()).as(overEmpty.stderr()).isZero();
+        assertThat(Files.readAllBytes(out.resolve("z.bin"))).isEqualTo(content);
+        Files.delete(out.resolve("z.bin"));
+
         Path lockName = Files.writeString(out.resolve("z.bin.ferry-partial.lock"), "data with the lock's name\n");
         CliRunner.Result locked = cli.run(args);
 
