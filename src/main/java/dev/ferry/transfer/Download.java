@@ -114,6 +114,10 @@ public final class Download implements Transfer {
     /** The temp file's identity when opened; a different one (or none) means it was removed under the run. */
     private Object tempKey;
     private boolean tempExisted;
+    /** A lock file was beside the temp file before this run took the lock: a run was killed on it. */
+    private boolean tempLockLeft;
+    /** A checkpoint of this download named the temp file (even one then dropped, for an object that changed). */
+    private boolean tempNamed;
     /** The temp file's generation mark (null where the file system keeps none). */
     private volatile String generation;
     /** Why the last checkpoint save failed, until one succeeds; null while saves succeed. */
@@ -203,14 +207,15 @@ public final class Download implements Transfer {
         if (leftAlone != null) {
             throw new IOException(leftAlone);
         }
-        String inTheWay = tempInTheWay(request);
-        if (inTheWay != null) {
-            throw new IOException(inTheWay);
-        }
+        boolean lockLeft = Files.exists(CheckpointLock.fileOf(temp));
         // the lock is held until the files are gone, so no other run can start on them in between
         try (CheckpointLock held = CheckpointLock.tryAcquire(temp)) {
             if (held == null) {
                 throw busy(temp);
+            }
+            String inTheWay = tempInTheWay(temp, lockLeft, checkpointNamesTemp(request));
+            if (inTheWay != null) {
+                throw new IOException(inTheWay);
             }
             return deleteLeftovers(request);
         }
@@ -232,31 +237,47 @@ public final class Download implements Transfer {
     }
 
     /**
-     * Why the file at the temp file's name is not this download's to write over or delete, or null when it is (or
-     * nothing is there). With a checkpoint of this download there, the file is what the checkpoint describes. Without
-     * one, only a file Ferry marked as a partial download, and did not finish, is (or an empty one): a finished
-     * download (another object named like a partial file) or a file with data that nothing marks (a file of the
-     * user's, or one on a file system that keeps no marks) is somebody else's.
+     * Why the file at {@code temp} is not a partial download Ferry may write over or delete, or null when it may (or
+     * nothing is there). What says it may: a checkpoint of this download that names it ({@code named}), a lock file
+     * a killed run left beside it ({@code lockLeft}), Ferry's mark on it, or no data in it. A finished download
+     * (another object named like a partial file) that no checkpoint names, or a file with data and none of that (a
+     * file of the user's), is somebody else's.
      */
-    static String tempInTheWay(DownloadRequest request) {
-        Path temp = request.tempFile();
-        if (!Files.exists(temp, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                || request.checkpoint() != null && Files.exists(request.checkpoint())) {
+    static String tempInTheWay(Path temp, boolean lockLeft, boolean named) {
+        if (!Files.exists(temp, java.nio.file.LinkOption.NOFOLLOW_LINKS) || named) {
             return null;
         }
         if (FileOrigin.recorded(temp)) {
             return temp + " is in the way: it is a finished download, not a partial one; move it away and run again";
         }
         try {
-            // an empty one holds nothing to lose: a run killed between making its temp file and marking it leaves one
-            if (TempGeneration.read(temp) == null && Files.size(temp) > 0) {
-                return temp + " is in the way: no checkpoint names it and nothing marks it as a partial download of "
-                        + "Ferry's; move it away (or delete it) and run again";
+            if (lockLeft || Files.size(temp) == 0 || TempGeneration.read(temp) != null) {
+                return null;
             }
         } catch (IOException gone) {
-            // nothing there any more
+            return null;
         }
-        return null;
+        return temp + " is in the way: no checkpoint names it and nothing marks it as a partial download of Ferry's; "
+                + "move it away (or delete it) and run again";
+    }
+
+    /** Whether this download's checkpoint is there, readable, and names its temp file. */
+    private static boolean checkpointNamesTemp(DownloadRequest request) {
+        try {
+            DownloadCheckpoint cp = request.checkpoint() == null ? null
+                    : CheckpointFiles.read(request.checkpoint(), DownloadCheckpoint.class);
+            return cp != null && cp.problem() == null && request.destination().toString().equals(cp.destination())
+                    && request.tempFile().equals(cp.tempPath());
+        } catch (IOException | RuntimeException unreadable) {
+            return false;
+        }
+    }
+
+    /** A file at the temp file's name that is not this download's to write over (see {@link #tempInTheWay}). */
+    static final class TempInTheWayException extends IOException {
+        TempInTheWayException(String message) {
+            super(message);
+        }
     }
 
     private static IOException busy(Path temp) {
@@ -349,16 +370,15 @@ public final class Download implements Transfer {
         if (leftAlone != null) {
             return finishFailed(leftAlone, null, FailureKind.INPUT);
         }
-        String inTheWay = tempInTheWay(request);
-        if (inTheWay != null) {
-            return finishFailed(inTheWay, null, FailureKind.INPUT);
-        }
         try {
             if (!openTemp()) {
                 return finishFailed("another download is already writing to " + request.tempFile(), null,
                         FailureKind.BUSY);
             }
             planParts();
+        } catch (TempInTheWayException e) {
+            closeTemp(); // untouched, and left where it is
+            return finishFailed(e.getMessage(), null, FailureKind.INPUT);
         } catch (IOException e) {
             notifier.emit(TransferEvent.of(Type.TEMP_FILE_FAILED, describe(e)));
             return finishFailed("cannot write " + request.tempFile() + ": " + describe(e), e, localKind(e));
@@ -461,6 +481,7 @@ public final class Download implements Transfer {
         Path temp = request.tempFile();
         // not an OS lock on the temp file itself: on POSIX systems a process loses such a lock whenever it closes
         // any descriptor of the file, and the temp file's generation attribute is read and written by name
+        tempLockLeft = Files.exists(CheckpointLock.fileOf(temp)); // a killed run's, or a live one's (then busy)
         tempLock = CheckpointLock.tryAcquire(temp);
         if (tempLock == null) {
             return false;
@@ -494,7 +515,9 @@ public final class Download implements Transfer {
         parts = cp.parts().stream().map(Download::resumedPart).toArray(Part[]::new);
         String repair;
         if (tempExisted && !TempGeneration.matches(request.tempFile(), cp.tempGeneration())) {
-            // another run (without this checkpoint) started the file afresh: none of its bytes are ours
+            // another run (without this checkpoint) started the file afresh: none of its bytes are ours. Unless
+            // nothing shows it is Ferry's at all: then it is somebody's, whatever the checkpoint says was there
+            mayStartOver(false);
             resetParts();
             channel.truncate(0);
             generation = TempGeneration.mark(request.tempFile());
@@ -536,8 +559,17 @@ public final class Download implements Transfer {
                         : "the server does not serve byte ranges, so the file comes as one stream"));
             }
         }
+        mayStartOver(tempNamed);
         channel.truncate(0);
         generation = TempGeneration.mark(request.tempFile());
+    }
+
+    /** Refuses to empty a temp file that was there before this run unless it is a partial download of Ferry's. */
+    private void mayStartOver(boolean named) throws TempInTheWayException {
+        String why = tempExisted ? tempInTheWay(request.tempFile(), tempLockLeft, named) : null;
+        if (why != null) {
+            throw new TempInTheWayException(why);
+        }
     }
 
     private static long[] recorded(DownloadCheckpoint cp) {
@@ -613,6 +645,7 @@ public final class Download implements Transfer {
         if (!belongsHere(cp)) {
             return discardCheckpoint("the checkpoint " + file + " belongs to a different transfer");
         }
+        tempNamed = true;
         String changed = identityChange(cp.object(), obj);
         if (changed != null) {
             return discardCheckpoint("the object changed since the checkpoint (" + changed + ")");
@@ -1307,17 +1340,19 @@ public final class Download implements Transfer {
             return finishStopped();
         }
         closeTemp();
-        FileOrigin.record(request.tempFile(), obj.etag()); // goes with the file into place
+        // the file goes into place as a finished download: recorded as one, and no longer marked as a partial one
+        FileOrigin.record(request.tempFile(), obj.etag());
+        TempGeneration.clear(request.tempFile());
         try {
             moveIntoPlace();
         } catch (FileAlreadyExistsException e) {
-            FileOrigin.forget(request.tempFile());
+            backToPartial();
             notifier.emit(TransferEvent.of(Type.RENAME_FAILED, "destination already exists"));
             saveFinalCheckpoint();
             return finishFailed("destination already exists: " + request.destination()
                     + " (use --overwrite to replace it)", e, FailureKind.INPUT);
         } catch (IOException e) {
-            FileOrigin.forget(request.tempFile());
+            backToPartial();
             notifier.emit(TransferEvent.of(Type.RENAME_FAILED, describe(e)));
             return finishFailed("cannot rename " + request.tempFile() + " to " + request.destination() + ": "
                     + describe(e), e, localKind(e));
@@ -1327,6 +1362,14 @@ public final class Download implements Transfer {
         state = TransferState.COMPLETED;
         return result(TransferState.COMPLETED, "downloaded " + obj.size() + " bytes to " + request.destination(),
                 null, FailureKind.NONE);
+    }
+
+    /** A temp file that did not go into place after all stays a partial download, as its checkpoint describes it. */
+    private void backToPartial() {
+        FileOrigin.forget(request.tempFile());
+        if (generation != null) {
+            TempGeneration.restore(request.tempFile(), generation);
+        }
     }
 
     /**
@@ -1504,7 +1547,8 @@ public final class Download implements Transfer {
     private DownloadResult finishStopped() {
         if (stop.kind() == StopRequest.Kind.CANCEL) {
             // a temp file this run opened passed tempInTheWay; one it never opened is looked at now
-            String inTheWay = channel != null ? null : tempInTheWay(request);
+            String inTheWay = channel != null ? null : tempInTheWay(request.tempFile(),
+                    Files.exists(CheckpointLock.fileOf(request.tempFile())), checkpointNamesTemp(request));
             boolean ours = inTheWay == null && mayDeleteTemp();
             closeTemp();
             if (ours) {

@@ -41,10 +41,8 @@ public final class FileOrigin {
      * was, where writing the attribute would move it.
      */
     static void record(Path file, String etag) {
-        String bare = Etags.bare(etag);
-        if (bare == null || bare.isEmpty()) {
-            return;
-        }
+        // without an ETag (a link whose server gives none) the record still says the file is a finished download
+        String bare = etag == null ? "" : Etags.bare(etag);
         try {
             FileTime before = Files.getLastModifiedTime(file);
             if (UserAttributes.write(file, ATTRIBUTE, Files.size(file) + ":" + before.toMillis() + ":" + bare)

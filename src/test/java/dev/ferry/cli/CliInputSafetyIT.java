@@ -274,6 +274,12 @@ class CliInputSafetyIT {
         CliRunner.Result alone = cli.run("download", "s3://" + bucket + "/p/x.bin.ferry-partial", lone.toString(),
                 "--endpoint", endpoint);
         assertThat(alone.exitCode()).as(alone.stderr()).isZero();
+        java.nio.file.attribute.UserDefinedFileAttributeView attributes =
+                Files.getFileAttributeView(lone, java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        List<String> names = attributes == null ? List.of() : attributes.list();
+        if (!names.isEmpty()) { // where the file system keeps user attributes: a finished file, no partial one
+            assertThat(names).contains("ferry.etag").doesNotContain("ferry.generation");
+        }
         Files.delete(out.resolve("x.bin"));
         CliRunner.Result again = cli.run("download", "s3://" + bucket + "/p/x.bin", out.resolve("x.bin").toString(),
                 "--endpoint", endpoint);
@@ -302,6 +308,21 @@ class CliInputSafetyIT {
         assertThat(run.stderr()).contains("is in the way").contains("nothing marks it");
         assertThat(Files.readString(partialName)).isEqualTo("the user's own file\n");
         assertThat(out.resolve("z.bin")).doesNotExist();
+
+        // a checkpoint file that names nothing (made empty by mktemp) vouches for no file at the partial name
+        Path blank = Files.createFile(dir.resolve("blank-checkpoint"));
+        CliRunner.Result withBlank = cli.run(CliRunner.concat(args, "--checkpoint", blank.toString()));
+        assertThat(withBlank.exitCode()).as(withBlank.stderr()).isEqualTo(2);
+        assertThat(withBlank.stderr()).contains("is in the way");
+        assertThat(Files.readString(partialName)).isEqualTo("the user's own file\n");
+
+        // a lock file a killed run left beside it says it is a partial download of Ferry's, where no mark can
+        Path leftLock = Files.createFile(out.resolve("z.bin.ferry-partial.lock"));
+        CliRunner.Result afterKill = cli.run(args);
+        assertThat(afterKill.exitCode()).as(afterKill.stderr()).isZero();
+        assertThat(Files.readAllBytes(out.resolve("z.bin"))).isEqualTo(content);
+        assertThat(leftLock).doesNotExist();
+        Files.delete(out.resolve("z.bin"));
 
         Files.writeString(partialName, ""); // empty: nothing in it to lose, as a run killed at its start leaves it
         CliRunner.Result overEmpty = cli.run(args);

@@ -236,8 +236,12 @@ class DownloadS3IT {
     void corruptCheckpointIsDiscardedWithAWarning(String corruption) throws Exception {
         byte[] content = TestData.bytes(2 * MIB + 7, 21);
         String key = put(content);
-        // the temp file holds wrong bytes that the checkpoint claims are done: trusting it would be visible
+        // the temp file holds wrong bytes that the checkpoint claims are done: trusting it would be visible. It is
+        // Ferry's, as its mark says (or, where the file system keeps none, the lock file a killed run leaves)
         Files.write(temp(), TestData.bytes(content.length, 99));
+        if (TempGeneration.mark(temp()) == null) {
+            Files.createFile(dev.ferry.transfer.checkpoint.CheckpointLock.fileOf(temp()));
+        }
         byte[] valid = CheckpointFiles.json().writeValueAsBytes(checkpointFor(key, MIB, 1));
         byte[] broken = corruption.equals("truncated") ? Arrays.copyOf(valid, valid.length / 2)
                 : CheckpointFiles.json().writeValueAsBytes(checkpointFor(key, MIB, 99));

@@ -63,10 +63,14 @@ public final class CheckpointLock implements AutoCloseable {
                     // left by a killed run, or held right now: the lock tells which
                 }
                 Object before = keyOf(file);
-                if (before != null && Files.size(file) > 0) {
-                    // Ferry's lock files stay empty: one with data is somebody's file that has the lock's name
-                    throw new IOException(file + " is in the way: it holds data, so it is no lock file of Ferry's; "
-                            + "move it away and run again");
+                try {
+                    if (before != null && Files.size(file) > 0) {
+                        // Ferry's lock files stay empty: one with data is somebody's file that has the lock's name
+                        throw new IOException(file + " is in the way: it holds data, so it is no lock file of "
+                                + "Ferry's; move it away and run again");
+                    }
+                } catch (NoSuchFileException deletedMeanwhile) {
+                    continue;
                 }
                 FileChannel ch;
                 try {
