@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,7 +13,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -290,14 +290,15 @@ public final class DownloadCommand implements Callable<Integer> {
             RateLimiter global = RateLimiter.unlimited().child(rate);
             List<DownloadResult> results = new CopyOnWriteArrayList<>();
             List<String> problems = new CopyOnWriteArrayList<>();
-            Set<String> names = found.stream().map(o -> asFileName(pathUnder(prefix, o.key())))
-                    .collect(Collectors.toSet());
+            Map<String, ObjectSummary> byName = new HashMap<>();
+            found.forEach(o -> byName.put(asFileName(pathUnder(prefix, o.key())), o));
             ConcurrentLinkedQueue<ObjectSummary> queue = new ConcurrentLinkedQueue<>();
             for (ObjectSummary o : found) {
-                String clash = partialFileOf(asFileName(pathUnder(prefix, o.key())), names);
-                if (clash != null) {
+                String clash = partialFileOf(asFileName(pathUnder(prefix, o.key())), byName.keySet());
+                if (clash != null && willFetch(byName.get(clash), uri, where, root)) {
                     problem(uri.withKey(o.key()).toString(), "skipped, its name is that of the partial file (or its "
-                            + "lock) of " + clash + " while that downloads; fetch it on its own", problems);
+                            + "lock) of " + clash + ", which this run downloads; run again once that is done",
+                            problems);
                 } else {
                     queue.add(o);
                 }
@@ -326,6 +327,25 @@ public final class DownloadCommand implements Callable<Integer> {
         } catch (IOException e) {
             listingFailed(uri, e.getMessage());
             return 1;
+        }
+    }
+
+    /**
+     * Whether this run will write to {@code o}'s partial file: unless its file is already there (and no checkpoint
+     * makes it resume), as {@link #downloadOne} decides. When in doubt, yes.
+     */
+    private boolean willFetch(ObjectSummary o, ObjectUri under, StoreOptions.Resolved where, Path root) {
+        try {
+            Path target = SafePaths.resolve(root, pathUnder(under.key(), o.key()));
+            if (target == null || overwrite || !Files.isRegularFile(target)) {
+                return true;
+            }
+            Path cp = checkpoint.none ? null : CheckpointFiles.defaultDownloadCheckpoint(where.endpointId(),
+                    under.bucket(), o.key(), null, target);
+            return cp != null && Files.exists(cp)
+                    || FileOrigin.check(target, o.size(), o.etag(), o.lastModified()) == FileOrigin.Match.NO;
+        } catch (IOException | RuntimeException unknown) {
+            return true;
         }
     }
 

@@ -269,11 +269,16 @@ class CliInputSafetyIT {
         assertThat(Files.readAllBytes(out.resolve("x.bin"))).isEqualTo(x);
         assertThat(filesIn(out)).containsExactly("x.bin");
 
-        // fetched on its own it is a finished file: a later download of x.bin without a checkpoint leaves it alone
+        // once x.bin is there, a run again leaves it and fetches the other: both whole, no clash left to report
+        CliRunner.Result second = cli.run("download", "s3://" + bucket + "/p/", out.toString(), "--endpoint",
+                endpoint, "--json");
+        assertThat(second.exitCode()).as(second.stderr()).isZero();
+        assertThat(linesOfType(second, "problem")).isEmpty();
+        assertThat(lastOfType(second, "summary").get("alreadyThere").asInt()).isEqualTo(1);
         Path lone = out.resolve("x.bin.ferry-partial");
-        CliRunner.Result alone = cli.run("download", "s3://" + bucket + "/p/x.bin.ferry-partial", lone.toString(),
-                "--endpoint", endpoint);
-        assertThat(alone.exitCode()).as(alone.stderr()).isZero();
+        assertThat(Files.readAllBytes(lone)).isEqualTo(partialNamed);
+        assertThat(Files.readAllBytes(out.resolve("x.bin"))).isEqualTo(x);
+        // a finished file: a later download of x.bin without a checkpoint leaves it alone
         java.nio.file.attribute.UserDefinedFileAttributeView attributes =
                 Files.getFileAttributeView(lone, java.nio.file.attribute.UserDefinedFileAttributeView.class);
         List<String> names = attributes == null ? List.of() : attributes.list();
