@@ -154,12 +154,7 @@ public final class DownloadCommand implements Callable<Integer> {
             try {
                 return downloadPrefix(uri, where, part, rate);
             } catch (UsageException e) {
-                if (json) { // a script reading the lines learns why there are no others
-                    ObjectNode n = Json.object("error");
-                    n.put("source", uri.toString());
-                    n.put("message", e.getMessage());
-                    Json.print(System.out, n);
-                }
+                jsonError(uri, e.getMessage()); // the line on stderr comes from the command line's handler
                 throw e;
             }
         }
@@ -337,16 +332,34 @@ public final class DownloadCommand implements Callable<Integer> {
     private boolean willFetch(ObjectSummary o, ObjectUri under, StoreOptions.Resolved where, Path root) {
         try {
             Path target = SafePaths.resolve(root, pathUnder(under.key(), o.key()));
-            if (target == null || overwrite || !Files.isRegularFile(target)) {
-                return true;
-            }
-            Path cp = checkpoint.none ? null : CheckpointFiles.defaultDownloadCheckpoint(where.endpointId(),
-                    under.bucket(), o.key(), null, target);
-            return cp != null && Files.exists(cp)
-                    || FileOrigin.check(target, o.size(), o.etag(), o.lastModified()) == FileOrigin.Match.NO;
+            return target == null
+                    || whatIsThere(o, target, resuming(where, under.bucket(), o, target)) == FileOrigin.Match.NO;
         } catch (IOException | RuntimeException unknown) {
             return true;
         }
+    }
+
+    /** The default checkpoint of an object of a prefix; null with --no-checkpoint. */
+    private Path checkpointOf(StoreOptions.Resolved where, String bucket, ObjectSummary o, Path target) {
+        return checkpoint.none ? null : CheckpointFiles.defaultDownloadCheckpoint(where.endpointId(), bucket, o.key(),
+                null, target);
+    }
+
+    private boolean resuming(StoreOptions.Resolved where, String bucket, ObjectSummary o, Path target) {
+        Path cp = checkpointOf(where, bucket, o, target);
+        return cp != null && Files.exists(cp);
+    }
+
+    /**
+     * What the file already at {@code target} is to {@code o}: {@link FileOrigin.Match#NO} when this run downloads
+     * the object (nothing there, --overwrite, or a checkpoint to resume from), else how sure it is that the file is
+     * the object, which this run then leaves.
+     */
+    private FileOrigin.Match whatIsThere(ObjectSummary o, Path target, boolean resuming) throws IOException {
+        if (overwrite || resuming || !Files.isRegularFile(target)) {
+            return FileOrigin.Match.NO;
+        }
+        return FileOrigin.check(target, o.size(), o.etag(), o.lastModified());
     }
 
     /** An object of a prefix that is not downloaded, and why: on stderr, and as a JSON line with --json. */
@@ -382,6 +395,11 @@ public final class DownloadCommand implements Callable<Integer> {
 
     private void listingFailed(ObjectUri uri, String message) {
         System.err.println(Printable.text("ferry: error: " + message));
+        jsonError(uri, message);
+    }
+
+    /** With --json, why a prefix run ended before its objects: a script reading the lines learns why none came. */
+    private void jsonError(ObjectUri uri, String message) {
         if (json) {
             ObjectNode n = Json.object("error");
             n.put("source", uri.toString());
@@ -422,33 +440,30 @@ public final class DownloadCommand implements Callable<Integer> {
             return;
         }
         ObjectRef ref = ObjectRef.of(bucket, o.key());
-        Path cp = checkpoint.none ? null : CheckpointFiles.defaultDownloadCheckpoint(where.endpointId(), bucket,
-                o.key(), null, target);
+        Path cp = checkpointOf(where, bucket, o, target);
         boolean resuming = cp != null && Files.exists(cp);
-        if (!overwrite && !resuming && Files.isRegularFile(target)) {
-            try {
-                // the object itself, as a download recorded it or its MD5 ETag proves (or, where nothing can prove
-                // it, of its size and not older); another file goes on to the download, which reports the conflict
-                FileOrigin.Match match = FileOrigin.check(target, o.size(), o.etag(), o.lastModified());
-                if (match != FileOrigin.Match.NO) {
-                    String note = match == FileOrigin.Match.PROVEN ? "already there"
-                            : "already there (its size, and not older than the object; not verified)";
-                    alreadyThere.incrementAndGet();
-                    if (json) {
-                        ObjectNode n = Json.object("skipped");
-                        n.put("source", label);
-                        n.put("destination", target.toString());
-                        n.put("message", note);
-                        n.put("verified", match == FileOrigin.Match.PROVEN);
-                        Json.print(System.out, n);
-                    } else {
-                        System.out.println(Printable.text(label + " -> " + target + "  " + note + ", skipped"));
-                    }
-                    return;
+        try {
+            // the object itself, as a download recorded it or its MD5 ETag proves (or, where nothing can prove
+            // it, of its size and not older); another file goes on to the download, which reports the conflict
+            FileOrigin.Match match = whatIsThere(o, target, resuming);
+            if (match != FileOrigin.Match.NO) {
+                String note = match == FileOrigin.Match.PROVEN ? "already there"
+                        : "already there (its size, and not older than the object; not verified)";
+                alreadyThere.incrementAndGet();
+                if (json) {
+                    ObjectNode n = Json.object("skipped");
+                    n.put("source", label);
+                    n.put("destination", target.toString());
+                    n.put("message", note);
+                    n.put("verified", match == FileOrigin.Match.PROVEN);
+                    Json.print(System.out, n);
+                } else {
+                    System.out.println(Printable.text(label + " -> " + target + "  " + note + ", skipped"));
                 }
-            } catch (IOException ignored) {
-                // fall through: the download reports the conflict
+                return;
             }
+        } catch (IOException ignored) {
+            // fall through: the download reports the conflict
         }
         DownloadRequest request = DownloadRequest.of(ref, target).withPartSize(part).withConnections(connections)
                 .withCheckpoint(cp).withOverwrite(overwrite);

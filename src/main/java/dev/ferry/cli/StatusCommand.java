@@ -45,7 +45,6 @@ public final class StatusCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** "tos://" for a checkpoint a TOS store wrote (its endpoint id says so), else "s3://". */
     /**
      * How a checkpoint's source reads: {@code s3://bucket/key}, {@code tos://…}, or a link's origin and path (a link's
      * checkpoint records its origin where a bucket goes, and no bucket name holds "://").
@@ -55,6 +54,7 @@ public final class StatusCommand implements Callable<Integer> {
         return (link ? "" : schemeOf(endpointId)) + bucket + "/" + key;
     }
 
+    /** "tos://" for a checkpoint a TOS store wrote (its endpoint id says so), else "s3://". */
     static String schemeOf(String endpointId) {
         return endpointId != null && endpointId.startsWith(TosStore.ENDPOINT_ID_PREFIX) ? ObjectUri.Scheme.TOS.prefix()
                 : ObjectUri.Scheme.S3.prefix();

@@ -241,7 +241,7 @@ public final class Copy implements Transfer {
             return failed("source " + request.source() + ": " + e.getMessage(), e, Download.kindOf(e));
         }
         String leftAlone = CheckpointFiles.leftAlone(request.checkpoint(), CopyCheckpoint.KIND, CopyCheckpoint.class,
-                cp -> cp.problem() != null || copiesTo(cp, request.destination()) && cp.source().equals(sourceRecord()));
+                cp -> cp.problem() != null || belongsHere(cp));
         if (leftAlone != null) {
             return failed(leftAlone, null, FailureKind.INPUT);
         }
@@ -486,7 +486,7 @@ public final class Copy implements Transfer {
                     sameDestination ? cp.uploadId() : null);
             return null;
         }
-        if (!sameDestination || !cp.source().equals(sourceRecord())) {
+        if (!belongsHere(cp)) {
             discardCheckpoint("the checkpoint " + file + " belongs to a different copy", null);
             return null;
         }
@@ -496,6 +496,11 @@ public final class Copy implements Transfer {
             return null;
         }
         return cp;
+    }
+
+    /** Whether {@code cp} is this copy's: the same source, into the same destination. */
+    private boolean belongsHere(CopyCheckpoint cp) {
+        return copiesTo(cp, request.destination()) && cp.source().equals(sourceRecord());
     }
 
     private static boolean copiesTo(CopyCheckpoint cp, ObjectRef dest) {

@@ -202,8 +202,7 @@ public final class Download implements Transfer {
     public static boolean discard(DownloadRequest request) throws IOException {
         Path temp = request.tempFile();
         String leftAlone = CheckpointFiles.leftAlone(request.checkpoint(), DownloadCheckpoint.KIND,
-                DownloadCheckpoint.class, cp -> cp.problem() != null
-                        || request.destination().toString().equals(cp.destination()) && temp.equals(cp.tempPath()));
+                DownloadCheckpoint.class, cp -> cp.problem() != null || namesTemp(request, cp));
         if (leftAlone != null) {
             throw new IOException(leftAlone);
         }
@@ -266,11 +265,15 @@ public final class Download implements Transfer {
         try {
             DownloadCheckpoint cp = request.checkpoint() == null ? null
                     : CheckpointFiles.read(request.checkpoint(), DownloadCheckpoint.class);
-            return cp != null && cp.problem() == null && request.destination().toString().equals(cp.destination())
-                    && request.tempFile().equals(cp.tempPath());
+            return cp != null && cp.problem() == null && namesTemp(request, cp);
         } catch (IOException | RuntimeException unreadable) {
             return false;
         }
+    }
+
+    /** Whether {@code cp} is of this download's destination and temp file. */
+    private static boolean namesTemp(DownloadRequest request, DownloadCheckpoint cp) {
+        return request.destination().toString().equals(cp.destination()) && request.tempFile().equals(cp.tempPath());
     }
 
     /** A file at the temp file's name that is not this download's to write over (see {@link #tempInTheWay}). */
@@ -1340,9 +1343,8 @@ public final class Download implements Transfer {
             return finishStopped();
         }
         closeTemp();
-        // the file goes into place as a finished download: recorded as one, and no longer marked as a partial one
+        // the file goes into place recorded as a finished download, which no run takes for a partial one
         FileOrigin.record(request.tempFile(), obj.etag());
-        TempGeneration.clear(request.tempFile());
         try {
             moveIntoPlace();
         } catch (FileAlreadyExistsException e) {
@@ -1367,9 +1369,6 @@ public final class Download implements Transfer {
     /** A temp file that did not go into place after all stays a partial download, as its checkpoint describes it. */
     private void backToPartial() {
         FileOrigin.forget(request.tempFile());
-        if (generation != null) {
-            TempGeneration.restore(request.tempFile(), generation);
-        }
     }
 
     /**
@@ -1557,7 +1556,7 @@ public final class Download implements Transfer {
             }
             state = TransferState.CANCELLED;
             return result(TransferState.CANCELLED, ours ? "cancelled; partial data deleted"
-                    : inTheWay != null ? "cancelled; " + inTheWay.substring(0, inTheWay.indexOf(';')) + ", so it was kept"
+                    : inTheWay != null ? "cancelled; nothing deleted: " + inTheWay
                     : "cancelled; the partial data belongs to another running download and was kept", null,
                     FailureKind.NONE);
         }

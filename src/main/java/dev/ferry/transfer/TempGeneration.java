@@ -22,16 +22,6 @@ final class TempGeneration {
         return UserAttributes.write(file, ATTRIBUTE, mark) ? mark : null;
     }
 
-    /** Gives the file back a mark it had. */
-    static void restore(Path file, String mark) {
-        UserAttributes.write(file, ATTRIBUTE, mark);
-    }
-
-    /** Takes the mark off a file that is no longer a partial download. */
-    static void clear(Path file) {
-        UserAttributes.remove(file, ATTRIBUTE);
-    }
-
     /** The file's mark, or null when it has none (or the file system keeps none). */
     static String read(Path file) {
         return UserAttributes.read(file, ATTRIBUTE);

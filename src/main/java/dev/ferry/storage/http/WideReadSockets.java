@@ -115,15 +115,6 @@ final class WideReadSockets extends SocketFactory {
     }
 
     /**
-     * Opens {@code count} connections to {@code address} in the background, for the next sockets of this factory
-     * that connect there. Failures are dropped: those sockets then connect as usual and meet the failure
-     * themselves.
-     */
-    void preconnect(InetSocketAddress address, int count, int connectTimeoutMillis) {
-        preconnect(List.of(address), count, connectTimeoutMillis);
-    }
-
-    /**
      * Opens {@code count} connections in the background to the first of {@code candidates} that takes one: a host
      * with an IPv6 and an IPv4 address still gets its connections on a machine without an IPv6 route, where the
      * client, too, falls back to the IPv4 address. Each is for the next socket of this factory that connects to

@@ -106,7 +106,7 @@ class ConnectAheadTest {
     @Test
     void aSocketConnectingToTheAddressTakesAConnectionOpenedAheadWithItsReadTimeout() throws Exception {
         WideReadSockets sockets = new WideReadSockets(0);
-        sockets.preconnect(address(), 2, 5_000);
+        sockets.preconnect(List.of(address()), 2, 5_000);
         await(() -> sockets.spareCount(address()) == 2 && accepted.get() == 2);
 
         try (Socket s = sockets.createSocket()) {
@@ -129,7 +129,7 @@ class ConnectAheadTest {
         WideReadSockets sockets = new WideReadSockets(0);
         try (ServerSocket other = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             InetSocketAddress elsewhere = new InetSocketAddress(InetAddress.getLoopbackAddress(), other.getLocalPort());
-            sockets.preconnect(elsewhere, 1, 5_000);
+            sockets.preconnect(List.of(elsewhere), 1, 5_000);
             await(() -> sockets.spareCount(elsewhere) == 1);
 
             try (Socket s = sockets.createSocket()) {
@@ -175,7 +175,7 @@ class ConnectAheadTest {
     @Test
     void aConnectionTheServerClosedMeanwhileIsNotTaken() throws Exception {
         WideReadSockets sockets = new WideReadSockets(0);
-        sockets.preconnect(address(), 1, 5_000);
+        sockets.preconnect(List.of(address()), 1, 5_000);
         await(() -> accepted.get() == 1 && sockets.spareCount(address()) == 1);
         open.get(0).close(); // the server gives up on a connection that sent no request
         Thread.sleep(100);
@@ -193,7 +193,7 @@ class ConnectAheadTest {
     @Test
     void aConnectionNobodyTakesIsClosedInTime() throws Exception {
         WideReadSockets sockets = new WideReadSockets(0, 200);
-        sockets.preconnect(address(), 1, 5_000);
+        sockets.preconnect(List.of(address()), 1, 5_000);
         await(() -> accepted.get() == 1);
 
         await(() -> sockets.spareCount(address()) == 0 && closedByClient.get() == 1);
