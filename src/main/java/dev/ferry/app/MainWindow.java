@@ -126,6 +126,7 @@ public final class MainWindow {
         queue.focusedRow().addListener((o, old, row) -> detail.show(row));
         noticeDelay.setOnFinished(e -> flushNotices());
         model.service().onFinished(s -> javafx.application.Platform.runLater(() -> announce(s)));
+        model.service().onNotice(text -> javafx.application.Platform.runLater(() -> status(text)));
         model.rows().addListener((javafx.collections.ListChangeListener<TransferRow>) c -> detail.refresh());
 
         dropHint.setId("drop-hint");

@@ -10,6 +10,7 @@ import dev.ferry.storage.ObjectRef;
 import dev.ferry.transfer.Copy;
 import dev.ferry.transfer.CopyRequest;
 import dev.ferry.transfer.CopyResult;
+import dev.ferry.transfer.FailureKind;
 import dev.ferry.transfer.PartPlan;
 import dev.ferry.transfer.checkpoint.CheckpointFiles;
 import picocli.CommandLine.ArgGroup;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Parameters;
                 "The bytes never pass through this machine, so no bandwidth limit applies to copies.",
                 "Both URIs are s3:// (S3, AWS credentials) or both tos:// (Volcengine TOS, TOS_ACCESS_KEY and "
                         + "TOS_SECRET_KEY): a server-side copy stays within one store.",
+                "An object already at DEST is not replaced unless --overwrite is given.",
                 "Run the same command again to resume after an interruption."},
         footer = {"", "Examples:",
                 "  ferry copy s3://src-bucket/big.iso s3://dst-bucket/backups/",
@@ -53,6 +55,10 @@ public final class CopyCommand implements Callable<Integer> {
 
     @Option(names = "--version-id", paramLabel = "ID", description = "Copy this version of the source")
     String versionId;
+
+    @Option(names = "--overwrite", description = "Replace an object already at DEST (without it, such a copy is "
+            + "refused and nothing is written)")
+    boolean overwrite;
 
     @Option(names = "--json", description = "Print JSON lines: progress (at most 4 a second), events, the result")
     boolean json;
@@ -90,7 +96,7 @@ public final class CopyCommand implements Callable<Integer> {
         StoreOptions.Resolved where = store.resolve(from.scheme(), env, true);
         CopyRequest request = new CopyRequest(src, dst, part, connections, checkpoint.choose(
                 CheckpointFiles.defaultCopyCheckpoint(where.endpointId(), src.bucket(), src.key(), src.versionId(),
-                        dst.bucket(), dst.key())));
+                        dst.bucket(), dst.key()))).withReplace(overwrite);
         if (request.isOntoItself()) {
             throw new UsageException("cannot copy " + from + " onto itself");
         }
@@ -106,6 +112,11 @@ public final class CopyCommand implements Callable<Integer> {
             Signals.onStop(copy::pause);
             long t0 = System.nanoTime();
             CopyResult result = copy.run();
+            if (result.failureKind() == FailureKind.DESTINATION_EXISTS) {
+                result = new CopyResult(result.state(), result.request(), result.info(), result.copied(),
+                        result.reused(), result.parts(), result.etag(), result.message() + " (--overwrite replaces it)",
+                        result.error(), result.failureKind());
+            }
             printer.printResult(result, System.nanoTime() - t0);
             return DownloadCommand.exitCode(result.state(), result.failureKind());
         }

@@ -250,7 +250,7 @@ public final class DownloadCommand implements Callable<Integer> {
         return switch (state) {
             case COMPLETED -> 0;
             case PAUSED -> 3;
-            case FAILED -> kind == FailureKind.INPUT ? 2 : 1;
+            case FAILED -> kind == FailureKind.INPUT || kind == FailureKind.DESTINATION_EXISTS ? 2 : 1;
             default -> 1;
         };
     }

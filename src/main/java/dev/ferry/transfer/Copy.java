@@ -268,6 +268,10 @@ public final class Copy implements Transfer {
     private CopyResult copyWhole() {
         try {
             dropMultipartLeftovers();
+            CopyResult refused = refusedToReplace("");
+            if (refused != null) {
+                return refused;
+            }
         } catch (InterruptedIOException e) {
             return stopped();
         }
@@ -312,6 +316,31 @@ public final class Copy implements Transfer {
         }
     }
 
+    /**
+     * Before a copy writes anything (it is not resuming an upload it started), and again before it completes its
+     * upload: the failure to end with when an object is already at the destination and the request does not
+     * replace it, else null; {@code after} ends its message. A destination that cannot be looked at (no permission
+     * to read it) is a failure too: nothing says the copy would not replace an object.
+     */
+    private CopyResult refusedToReplace(String after) throws InterruptedIOException {
+        if (request.replace()) {
+            return null;
+        }
+        ObjectInfo there;
+        try {
+            there = store.head(request.destination(), cancel);
+        } catch (StoreException e) {
+            if (e.isNotFound()) {
+                return null;
+            }
+            return failed("cannot tell whether an object is already at " + request.destination() + ", which the copy "
+                    + "would replace: " + e.getMessage() + after, e, Download.kindOf(e));
+        }
+        return failed("an object is already at " + request.destination() + " (" + there.size() + " bytes"
+                + (there.lastModified() == null ? "" : ", modified " + there.lastModified())
+                + "); nothing was copied over it" + after, null, FailureKind.DESTINATION_EXISTS);
+    }
+
     /** Multipart: resume the recorded upload when it still fits, else start one; copy what is missing; complete. */
     private CopyResult copyInParts(long partSize, boolean restarted) {
         try {
@@ -325,6 +354,10 @@ public final class Copy implements Transfer {
                 return completed(null);
             }
             if (resume == Resume.NONE) {
+                CopyResult refused = refusedToReplace("");
+                if (refused != null) {
+                    return refused;
+                }
                 startUpload(partSize);
             }
         } catch (InterruptedIOException e) {
@@ -720,6 +753,22 @@ public final class Copy implements Transfer {
 
     private CopyResult complete(long partSize, boolean restarted) {
         state = TransferState.VERIFYING;
+        // an object may have arrived at the destination while the parts were copied (or while the copy was paused)
+        try {
+            CopyResult refused = refusedToReplace(request.checkpoint() == null ? ""
+                    : "; the copied parts and the checkpoint are kept, so a run that may replace it only completes "
+                    + "the upload");
+            if (refused != null) {
+                if (request.checkpoint() == null) {
+                    abandonUpload("it would replace an object it was not asked to replace");
+                } else {
+                    saveCheckpointQuietly();
+                }
+                return refused;
+            }
+        } catch (InterruptedIOException e) {
+            return stopped();
+        }
         List<UploadedPart> parts = new ArrayList<>(plan.size());
         for (PartPlan.Range r : plan) {
             parts.add(new UploadedPart(r.number(), etags.get(r.number() - 1), r.length()));

@@ -11,11 +11,13 @@ import dev.ferry.storage.ObjectRef;
  * @param checkpoint where to keep the checkpoint, or null for none (a paused or failed copy then aborts its upload)
  * @param rateLimit  bytes per second the server is asked to hold the copy to, where it can (TOS); 0 for none.
  *                   The copy's bytes never pass the client, so no client-side limit applies.
+ * @param replace    whether the copy may replace an object already at its destination; without it, a copy that
+ *                   would start finds out first (a HEAD) and fails with {@link FailureKind#DESTINATION_EXISTS}
  */
 public record CopyRequest(ObjectRef source, ObjectRef destination, long partSize, int connections, Path checkpoint,
-                          long rateLimit) {
+                          long rateLimit, boolean replace) {
     public CopyRequest(ObjectRef source, ObjectRef destination, long partSize, int connections, Path checkpoint) {
-        this(source, destination, partSize, connections, checkpoint, 0);
+        this(source, destination, partSize, connections, checkpoint, 0, false);
     }
 
     public CopyRequest {
@@ -40,19 +42,23 @@ public record CopyRequest(ObjectRef source, ObjectRef destination, long partSize
     }
 
     public CopyRequest withPartSize(long v) {
-        return new CopyRequest(source, destination, v, connections, checkpoint, rateLimit);
+        return new CopyRequest(source, destination, v, connections, checkpoint, rateLimit, replace);
     }
 
     public CopyRequest withConnections(int v) {
-        return new CopyRequest(source, destination, partSize, v, checkpoint, rateLimit);
+        return new CopyRequest(source, destination, partSize, v, checkpoint, rateLimit, replace);
     }
 
     public CopyRequest withCheckpoint(Path v) {
-        return new CopyRequest(source, destination, partSize, connections, v, rateLimit);
+        return new CopyRequest(source, destination, partSize, connections, v, rateLimit, replace);
     }
 
     public CopyRequest withRateLimit(long v) {
-        return new CopyRequest(source, destination, partSize, connections, checkpoint, v);
+        return new CopyRequest(source, destination, partSize, connections, checkpoint, v, replace);
+    }
+
+    public CopyRequest withReplace(boolean v) {
+        return new CopyRequest(source, destination, partSize, connections, checkpoint, rateLimit, v);
     }
 
     /** Whether the copy would write the object onto itself. */

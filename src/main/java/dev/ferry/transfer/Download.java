@@ -320,14 +320,18 @@ public final class Download implements Transfer {
             result = finishFailed("internal error: " + e, e, FailureKind.TRANSIENT);
         } finally {
             closeTemp();
-            if (tempLock != null) {
-                tempLock.close();
-                tempLock = null;
-            }
+            releaseLock();
         }
         notifier.emit(TransferEvent.of(terminalEvent(result.state()), result.message()));
         notifier.finish(10_000);
         return result;
+    }
+
+    private void releaseLock() {
+        if (tempLock != null) {
+            tempLock.close();
+            tempLock = null;
+        }
     }
 
     private static Type terminalEvent(TransferState s) {
@@ -377,6 +381,9 @@ public final class Download implements Transfer {
             if (!openTemp()) {
                 return finishFailed("another download is already writing to " + request.tempFile(), null,
                         FailureKind.BUSY);
+            }
+            if (finishedButNotRenamed()) {
+                return renameFinished();
             }
             planParts();
         } catch (TempInTheWayException e) {
@@ -474,6 +481,46 @@ public final class Download implements Transfer {
             // the write itself reports a full disk
         }
         return null;
+    }
+
+    /**
+     * A run killed after it recorded its finished file and before the rename leaves that file at the temp name with
+     * the run's lock file beside it. With no checkpoint naming the file, nothing else would finish it: when its
+     * record shows it is this object as it is now (size and ETag, and the file unchanged since), only the rename is
+     * left. The lock file is required, so a finished download of another object that happens to have this name
+     * (objects {@code x} and {@code x.ferry-partial} in one prefix) is never moved.
+     */
+    private boolean finishedButNotRenamed() {
+        Path temp = request.tempFile();
+        try {
+            return tempExisted && tempLockLeft && info.sizeKnown() && !checkpointNamesTemp(request)
+                    && FileOrigin.recorded(temp)
+                    && FileOrigin.check(temp, info.size(), info.etag(), null) == FileOrigin.Match.PROVEN;
+        } catch (IOException unreadable) {
+            return false;
+        }
+    }
+
+    private DownloadResult renameFinished() {
+        closeTemp();
+        notifier.emit(TransferEvent.of(Type.VERIFIED, request.tempFile() + " is this object (ETag " + info.etag()
+                + "), finished by an earlier run that stopped before renaming it"));
+        try {
+            moveIntoPlace();
+        } catch (FileAlreadyExistsException e) {
+            return finishFailed("destination already exists: " + request.destination()
+                    + " (use --overwrite to replace it)", e, FailureKind.INPUT);
+        } catch (IOException e) {
+            notifier.emit(TransferEvent.of(Type.RENAME_FAILED, describe(e)));
+            return finishFailed("cannot rename " + request.tempFile() + " to " + request.destination() + ": "
+                    + describe(e), e, localKind(e));
+        }
+        notifier.emit(TransferEvent.of(Type.RENAME_SUCCEEDED, request.destination().toString()));
+        reused = info.size();
+        releaseLock();
+        state = TransferState.COMPLETED;
+        return result(TransferState.COMPLETED, "downloaded " + info.size() + " bytes to " + request.destination()
+                + " (an earlier run had finished the file; only its rename was left)", null, FailureKind.NONE);
     }
 
     /**
@@ -1361,6 +1408,8 @@ public final class Download implements Transfer {
         }
         notifier.emit(TransferEvent.of(Type.RENAME_SUCCEEDED, request.destination().toString()));
         deleteCheckpoint();
+        // gone before the state says so: a finished download leaves nothing beside its file
+        releaseLock();
         state = TransferState.COMPLETED;
         return result(TransferState.COMPLETED, "downloaded " + obj.size() + " bytes to " + request.destination(),
                 null, FailureKind.NONE);

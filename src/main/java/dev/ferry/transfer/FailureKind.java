@@ -12,5 +12,7 @@ public enum FailureKind {
     /** Local disk is full; the checkpoint is kept. */
     DISK_FULL,
     /** Another process is working on the same file. */
-    BUSY
+    BUSY,
+    /** A copy would replace an object already at its destination and was not asked to; nothing was written. */
+    DESTINATION_EXISTS
 }

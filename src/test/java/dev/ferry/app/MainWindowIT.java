@@ -18,6 +18,8 @@ import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
@@ -42,6 +44,7 @@ import dev.ferry.app.queue.QueueModel;
 import dev.ferry.app.queue.TransferRow;
 import dev.ferry.app.settings.SettingsStore;
 import dev.ferry.storage.s3.S3Store;
+import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.ObjectRef;
 import dev.ferry.testing.Drops;
 import dev.ferry.testing.Await;
@@ -51,6 +54,7 @@ import dev.ferry.transfer.DownloadRequest;
 import dev.ferry.transfer.TransferState;
 import dev.ferry.transfer.queue.TransferService;
 import dev.ferry.transfer.queue.TransferSnapshot;
+import dev.ferry.transfer.queue.TransferSpec;
 
 /** The main window over a real queue and a real S3 server, driven like a person would: headless TestFX. */
 @ExtendWith(ApplicationExtension.class)
@@ -129,6 +133,24 @@ class MainWindowIT {
             table(robot).getSelectionModel().select(index);
             table(robot).requestFocus();
         });
+    }
+
+    private boolean rowLaidOut(FxRobot robot) {
+        try {
+            return fx(() -> {
+                window.refresh();
+                table(robot).layout();
+                return robot.lookup(".table-row-cell")
+                        .match((TableRow<?> r) -> r.getIndex() == 0 && r.getItem() != null).tryQuery().isPresent();
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static TableRow<?> firstRow(FxRobot robot) {
+        return robot.lookup(".table-row-cell").match((TableRow<?> r) -> r.getIndex() == 0 && r.getItem() != null)
+                .query();
     }
 
     private String rowState(FxRobot robot, int index) throws Exception {
@@ -372,6 +394,35 @@ class MainWindowIT {
         selectRow(robot, 0);
         robot.type(KeyCode.DELETE); // a cancelled transfer goes without a question
         await("removed", () -> service.snapshot().isEmpty());
+    }
+
+    @Test
+    void aCopyOntoAnExistingObjectSaysSoAndItsMenuReplacesTheObjectAfterAsking(FxRobot robot) throws Exception {
+        byte[] content = TestData.bytes(MIB, 26);
+        byte[] theirs = TestData.bytes(999, 27);
+        s3.put(bucket, "copies/src.bin", content);
+        s3.put(bucket, "copies/taken.bin", theirs);
+        ObjectRef taken = ObjectRef.of(bucket, "copies/taken.bin");
+        service.add(TransferSpec.Copy.of("test", ObjectRef.of(bucket, "copies/src.bin"), taken));
+        await("refused", () -> only().isCopyOntoExisting());
+        assertThat(rowState(robot, 0)).startsWith("Failed: an object is already at " + bucket + "/copies/taken.bin")
+                .endsWith("choose Replace existing object… in the row's menu");
+        assertThat(store.head(taken, new CancelSignal()).size()).isEqualTo(theirs.length);
+
+        selectRow(robot, 0);
+        await("the row laid out", () -> rowLaidOut(robot));
+        MenuItem replace = fx(() -> firstRow(robot).getContextMenu().getItems().stream()
+                .filter(i -> "Replace existing object…".equals(i.getText())).findFirst().orElseThrow());
+        assertThat(replace.isDisable()).isFalse();
+        Platform.runLater(replace::fire); // it asks first, in a dialog of its own
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("Keep"); // the question, declined
+        assertThat(only().isCopyOntoExisting()).isTrue();
+        Platform.runLater(replace::fire);
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("Replace");
+        await("replaced", () -> only().state() == TransferState.COMPLETED);
+        assertThat(store.head(taken, new CancelSignal()).size()).isEqualTo(content.length);
     }
 
     @Test

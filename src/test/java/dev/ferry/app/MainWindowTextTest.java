@@ -8,7 +8,7 @@ class MainWindowTextTest {
     private static dev.ferry.transfer.queue.TransferSnapshot named(String name) {
         return new dev.ferry.transfer.queue.TransferSnapshot(1, dev.ferry.transfer.queue.TransferSpec.Kind.DOWNLOAD,
                 name, "s3://b/" + name, "/d/" + name, null, dev.ferry.transfer.TransferState.COMPLETED, 1, 1, 0, -1, 0,
-                "", 1, 1);
+                "", 1, 1, dev.ferry.transfer.FailureKind.NONE);
     }
 
     @Test

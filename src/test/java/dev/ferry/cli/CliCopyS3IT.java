@@ -110,6 +110,31 @@ class CliCopyS3IT {
     }
 
     @Test
+    void anObjectAtTheDestinationIsReplacedOnlyWithOverwrite() throws Exception {
+        byte[] content = TestData.bytes(7 * MIB + 1, 24);
+        byte[] theirs = TestData.bytes(1000, 25);
+        s3.put(from, "new.bin", content);
+        s3.put(to, "kept.bin", theirs);
+        String[] args = {"copy", "s3://" + from + "/new.bin", "s3://" + to + "/kept.bin", "--endpoint", endpoint,
+                "--part-size", "5MiB"};
+
+        CliRunner.Result refused = cli.run(args);
+
+        assertError(refused, "already at " + to + "/kept.bin");
+        assertThat(refused.stderr()).contains("1000 bytes").contains("(--overwrite replaces it)");
+        assertThat(Files.readAllBytes(download("kept.bin"))).isEqualTo(theirs);
+        assertThat(s3.store().listMultipartUploads(to, "", new CancelSignal())).isEmpty();
+        assertThat(cli.checkpoints()).isEmpty();
+
+        List<String> overwrite = new ArrayList<>(List.of(args));
+        overwrite.add("--overwrite");
+        CliRunner.Result done = cli.run(overwrite.toArray(String[]::new));
+
+        assertThat(done.exitCode()).as(done.stderr()).isZero();
+        assertThat(TestData.sha256(download("kept.bin"))).isEqualTo(TestData.sha256(content));
+    }
+
+    @Test
     void helpSaysCopiesAreNotRateLimited() throws Exception {
         CliRunner.Result r = cli.run("copy", "--help");
         assertThat(r.stdout().replaceAll("\\s+", " ")).contains("no bandwidth limit applies to copies");

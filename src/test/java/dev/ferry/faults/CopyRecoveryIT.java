@@ -11,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -278,7 +279,40 @@ class CopyRecoveryIT {
         assertThat(filesIn(dir)).isEmpty();
     }
 
-    /** A destination of the right size that is not the copy proves nothing: the copy runs again, exactly. */
+    /**
+     * An object put at the destination while the parts are copied (on cue: as the server answers the first part
+     * copy) is not replaced: the copy looks again before its Complete, and with no checkpoint to finish from later
+     * it aborts its upload.
+     */
+    @Test
+    void s3AnObjectPutWhileThePartsAreCopiedIsNotReplaced() throws Exception {
+        overS3();
+        byte[] content = TestData.bytes(11 * MIB, 21);
+        ObjectRef src = source(content);
+        ObjectRef dst = ObjectRef.of(bucket(), "racing.bin");
+        byte[] theirs = TestData.bytes(700, 22);
+        AtomicBoolean put = new AtomicBoolean();
+        proxy.delayAnswers(line -> {
+            if (line.contains("partNumber=") && !put.getAndSet(true)) {
+                S3ProxyServer.get().put(dst.bucket(), dst.key(), theirs);
+            }
+            return false;
+        }, Duration.ZERO);
+
+        CopyResult refused = run(request(src, dst, PART).withCheckpoint(null), new RecordingListener());
+
+        assertThat(put).as("the object was put while the parts were copied").isTrue();
+        assertThat(refused.failureKind()).as(refused.message()).isEqualTo(FailureKind.DESTINATION_EXISTS);
+        assertThat(refused.copied()).as("the parts were copied before the check").isEqualTo(content.length);
+        assertThat(CliOutput.sha256(S3ProxyServer.get().store(), dst.bucket(), dst.key(), theirs.length))
+                .isEqualTo(TestData.sha256(theirs));
+        assertThat(uploads(dst)).as("uploads left").isEmpty();
+    }
+
+    /**
+     * A destination of the right size that is not the copy proves nothing: it is another writer's object, so the
+     * run that would start over refuses to replace it, and one asked to replace it copies again, exactly.
+     */
     @Test
     void tosADestinationOfTheSameSizeButOtherBytesIsCopiedAgain() throws Exception {
         overTos();
@@ -288,10 +322,17 @@ class CopyRecoveryIT {
         CopyRequest request = request(src, dst, 64 << 10);
         CopyCheckpoint cp = pauseAfterParts(request, 2);
         direct.abortMultipartUpload(dst, cp.uploadId(), never);
-        tos.putObject(dst.bucket(), dst.key(), TestData.bytes(content.length, 8));
+        byte[] theirs = TestData.bytes(content.length, 8);
+        tos.putObject(dst.bucket(), dst.key(), theirs);
+
+        CopyResult refused = run(request, new RecordingListener());
+
+        assertThat(refused.failureKind()).as(refused.message()).isEqualTo(FailureKind.DESTINATION_EXISTS);
+        assertThat(tos.object(dst.bucket(), dst.key()).orElseThrow().content()).isEqualTo(theirs);
+        assertThat(uploads(dst)).isEmpty();
 
         RecordingListener events = new RecordingListener();
-        CopyResult done = run(request, events);
+        CopyResult done = run(request.withReplace(true), events);
 
         assertThat(done.state()).as(done.message()).isEqualTo(TransferState.COMPLETED);
         assertThat(done.copied()).isEqualTo(content.length);

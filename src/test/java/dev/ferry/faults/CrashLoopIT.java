@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -393,16 +394,28 @@ class CrashLoopIT {
         assertThat(filesIn(cli.ferryHome().resolve("checkpoints"))).as("checkpoint folder").isEmpty();
     }
 
-    /** The same, but the destination replaced meanwhile by other bytes of the same size: copied again, exactly. */
+    /**
+     * The same, but the destination replaced meanwhile by other bytes of the same size: that is another writer's
+     * object, so the run refuses to copy over it (exit 2, untouched); with --overwrite it is copied again, exactly.
+     */
     @Test
     void aDestinationReplacedAfterThatKillIsCopiedAgain() throws Exception {
         byte[] content = TestData.bytes(11 * MIB + 3, SEED + 6);
         String to = s3.newBucket();
         ObjectRef dst = ObjectRef.of(to, "dst.bin");
         String[] args = completedButNotForgotten(content, dst);
-        s3.put(to, dst.key(), TestData.bytes(content.length, SEED + 7));
+        byte[] theirs = TestData.bytes(content.length, SEED + 7);
+        s3.put(to, dst.key(), theirs);
 
-        CliRunner.Result done = cli.run(args);
+        CliRunner.Result refused = cli.run(args);
+
+        assertThat(refused.exitCode()).as(refused.stdout() + refused.stderr()).isEqualTo(2);
+        assertThat(CliOutput.result(refused).get("failure").asText()).isEqualTo("DESTINATION_EXISTS");
+        assertThat(CliOutput.sha256(s3.store(), to, dst.key(), content.length)).isEqualTo(TestData.sha256(theirs));
+
+        String[] replacing = Arrays.copyOf(args, args.length + 1);
+        replacing[args.length] = "--overwrite";
+        CliRunner.Result done = cli.run(replacing);
 
         assertThat(done.exitCode()).as(done.stdout() + done.stderr()).isZero();
         assertThat(CliOutput.result(done).get("copied").asLong()).isEqualTo(content.length);

@@ -276,4 +276,82 @@ class CopyS3IT {
         assertThat(noBucket.failureKind()).isEqualTo(FailureKind.INPUT);
         assertThat(noBucket.message()).contains("NoSuchBucket");
     }
+
+    // ------------------------------------------------------------------ an object already at the destination
+
+    @Test
+    void anObjectAtTheDestinationIsReplacedOnlyWhenAsked() throws Exception {
+        byte[] content = TestData.bytes(13 * MIB + 5, 11);
+        ObjectRef src = putSource(content, Map.of());
+        ObjectRef dst = ObjectRef.of(to, "taken.bin");
+        byte[] theirs = TestData.bytes(3000, 12);
+        store.putObject(dst, RequestBody.create(theirs, MediaType.get("application/octet-stream")), Map.of(), never);
+        RecordingListener events = new RecordingListener();
+
+        CopyResult refused = new Copy(store, request(src, dst), events).run();
+
+        assertThat(refused.state()).isEqualTo(TransferState.FAILED);
+        assertThat(refused.failureKind()).as(refused.message()).isEqualTo(FailureKind.DESTINATION_EXISTS);
+        assertThat(refused.message()).contains("already at " + dst).contains("3000 bytes");
+        assertThat(events.events(Type.UPLOAD_CREATED)).as("nothing written").isEmpty();
+        assertThat(fetch(dst)).isEqualTo(theirs);
+        assertThat(uploadsTo(dst)).isEmpty();
+        assertThat(checkpoint).doesNotExist();
+
+        CopyResult replaced = new Copy(store, request(src, dst).withReplace(true), null).run();
+
+        assertThat(replaced.state()).as(replaced.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(TestData.sha256(fetch(dst))).isEqualTo(TestData.sha256(content));
+    }
+
+    @Test
+    void aSmallCopyDoesNotReplaceAnObjectUnlessAsked() throws Exception {
+        byte[] content = TestData.bytes(100_000, 13);
+        ObjectRef src = putSource(content, Map.of());
+        ObjectRef dst = ObjectRef.of(to, "small-taken.bin");
+        byte[] theirs = TestData.bytes(100_000, 14);
+        store.putObject(dst, RequestBody.create(theirs, MediaType.get("application/octet-stream")), Map.of(), never);
+
+        CopyResult refused = new Copy(store, request(src, dst), null).run();
+
+        assertThat(refused.failureKind()).as(refused.message()).isEqualTo(FailureKind.DESTINATION_EXISTS);
+        assertThat(fetch(dst)).isEqualTo(theirs);
+
+        CopyResult replaced = new Copy(store, request(src, dst).withReplace(true), null).run();
+
+        assertThat(replaced.state()).as(replaced.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(fetch(dst)).isEqualTo(content);
+    }
+
+    /**
+     * An object that arrives at the destination while a copy is paused is not replaced when the copy resumes: the
+     * copy stops before its Complete, keeping its parts, and a run that may replace it only completes the upload.
+     */
+    @Test
+    void anObjectThatArrivesDuringAPauseIsNotReplacedAndThePartsAreKept() throws Exception {
+        byte[] content = TestData.bytes(16 * MIB + 9, 15);
+        ObjectRef src = putSource(content, Map.of());
+        ObjectRef dst = ObjectRef.of(to, "arrives.bin");
+        CopyRequest req = request(src, dst).withConnections(1);
+        CopyResult paused = runPausingAfter(req, 1);
+        assertThat(paused.state()).as(paused.message()).isEqualTo(TransferState.PAUSED);
+        byte[] theirs = TestData.bytes(5000, 16);
+        store.putObject(dst, RequestBody.create(theirs, MediaType.get("application/octet-stream")), Map.of(), never);
+
+        CopyResult refused = new Copy(store, req, null).run();
+
+        assertThat(refused.failureKind()).as(refused.message()).isEqualTo(FailureKind.DESTINATION_EXISTS);
+        assertThat(refused.message()).contains("parts and the checkpoint are kept");
+        assertThat(fetch(dst)).isEqualTo(theirs);
+        assertThat(uploadsTo(dst)).hasSize(1);
+        assertThat(CheckpointFiles.read(checkpoint, CopyCheckpoint.class).allPartsRecorded()).isTrue();
+
+        CopyResult replaced = new Copy(store, req.withReplace(true), null).run();
+
+        assertThat(replaced.state()).as(replaced.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(replaced.copied()).as("bytes copied again").isZero();
+        assertThat(TestData.sha256(fetch(dst))).isEqualTo(TestData.sha256(content));
+        assertThat(uploadsTo(dst)).isEmpty();
+        assertThat(checkpoint).doesNotExist();
+    }
 }

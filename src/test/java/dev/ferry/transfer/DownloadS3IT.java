@@ -1,9 +1,8 @@
 package dev.ferry.transfer;
 
-import dev.ferry.transfer.checkpoint.SourceRecord;
-import dev.ferry.transfer.checkpoint.ObjectIdentity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,9 +35,11 @@ import dev.ferry.storage.s3.S3Store;
 import dev.ferry.testing.RecordingListener;
 import dev.ferry.testing.S3ProxyServer;
 import dev.ferry.testing.TestData;
-import dev.ferry.transfer.FailureKind;
 import dev.ferry.transfer.checkpoint.CheckpointFiles;
+import dev.ferry.transfer.checkpoint.CheckpointLock;
 import dev.ferry.transfer.checkpoint.DownloadCheckpoint;
+import dev.ferry.transfer.checkpoint.ObjectIdentity;
+import dev.ferry.transfer.checkpoint.SourceRecord;
 import dev.ferry.transfer.event.TransferEvent;
 import dev.ferry.transfer.event.TransferEvent.Type;
 import dev.ferry.transfer.event.TransferListener;
@@ -240,7 +241,7 @@ class DownloadS3IT {
         // Ferry's, as its mark says (or, where the file system keeps none, the lock file a killed run leaves)
         Files.write(temp(), TestData.bytes(content.length, 99));
         if (TempGeneration.mark(temp()) == null) {
-            Files.createFile(dev.ferry.transfer.checkpoint.CheckpointLock.fileOf(temp()));
+            Files.createFile(CheckpointLock.fileOf(temp()));
         }
         byte[] valid = CheckpointFiles.json().writeValueAsBytes(checkpointFor(key, MIB, 1));
         byte[] broken = corruption.equals("truncated") ? Arrays.copyOf(valid, valid.length / 2)
@@ -256,6 +257,66 @@ class DownloadS3IT {
                         : "corrupt"));
         assertThat(events.types()).doesNotContain(Type.RESUMED);
         assertThat(r.fetched()).isEqualTo(content.length);
+    }
+
+    /**
+     * A run killed between recording its finished file and renaming it, with no checkpoint, leaves the file at the
+     * temp name and its lock file beside it: the next run sees from the record that the file is this object and
+     * only renames it.
+     */
+    @Test
+    void aFinishedFileAKilledRunLeftAtTheTempNameIsMovedIntoPlace() throws Exception {
+        byte[] content = TestData.bytes(3 * MIB + 5, 24);
+        String key = put(content);
+        ObjectInfo head = store.head(ObjectRef.of(bucket, key), new CancelSignal());
+        Files.write(temp(), content);
+        FileOrigin.record(temp(), head.etag());
+        assumeTrue(FileOrigin.recorded(temp()), "the file system keeps user attributes");
+        Files.createFile(CheckpointLock.fileOf(temp()));
+        RecordingListener events = new RecordingListener();
+
+        DownloadResult r = run(request(key, MIB, 2).withCheckpoint(null), events);
+
+        assertThat(r.state()).as(r.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(r.fetched()).as("bytes fetched again").isZero();
+        assertThat(r.message()).contains("only its rename was left");
+        assertThat(Files.readAllBytes(dest)).isEqualTo(content);
+        assertThat(temp()).doesNotExist();
+        assertThat(CheckpointLock.fileOf(temp())).doesNotExist();
+        assertThat(events.messages(Type.VERIFIED)).contains("finished by an earlier run");
+    }
+
+    /**
+     * Such a file recorded for other bytes (the object was replaced since), or without the lock file a killed run
+     * leaves, is not taken for this object: it stays where it is, in the way, and nothing is written.
+     */
+    @Test
+    void aFinishedFileOfOtherBytesOrWithoutTheLockStaysInTheWay() throws Exception {
+        byte[] content = TestData.bytes(MIB + 1, 25);
+        String key = put(content);
+        byte[] older = TestData.bytes(MIB + 1, 26);
+        Files.write(temp(), older);
+        FileOrigin.record(temp(), "\"" + "0".repeat(32) + "\"");
+        assumeTrue(FileOrigin.recorded(temp()), "the file system keeps user attributes");
+        Files.createFile(CheckpointLock.fileOf(temp()));
+
+        DownloadResult other = run(request(key, MIB, 2).withCheckpoint(null), TransferListener.NONE);
+
+        assertThat(other.failureKind()).as(other.message()).isEqualTo(FailureKind.INPUT);
+        assertThat(other.message()).contains("is in the way");
+        assertThat(Files.readAllBytes(temp())).isEqualTo(older);
+        assertThat(dest).doesNotExist();
+
+        ObjectInfo head = store.head(ObjectRef.of(bucket, key), new CancelSignal());
+        Files.write(temp(), content);
+        FileOrigin.record(temp(), head.etag());
+        Files.deleteIfExists(CheckpointLock.fileOf(temp()));
+
+        DownloadResult noLock = run(request(key, MIB, 2).withCheckpoint(null), TransferListener.NONE);
+
+        assertThat(noLock.failureKind()).as(noLock.message()).isEqualTo(FailureKind.INPUT);
+        assertThat(Files.readAllBytes(temp())).isEqualTo(content);
+        assertThat(dest).doesNotExist();
     }
 
     /**

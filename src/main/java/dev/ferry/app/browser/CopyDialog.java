@@ -6,6 +6,7 @@ import java.util.Optional;
 import javafx.scene.Node;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
@@ -25,6 +26,7 @@ final class CopyDialog extends Dialog<CopyTarget> {
     private final Picked picked;
     private final ComboBox<String> bucket = new ComboBox<>();
     private final TextField prefix = new TextField();
+    private final CheckBox replace = new CheckBox("Replace objects already there");
     private final Label problem = new Label();
     private final Label bucketsNote = new Label("Listing buckets…");
 
@@ -54,6 +56,10 @@ final class CopyDialog extends Dialog<CopyTarget> {
         prefix.setId("copy-prefix");
         prefix.setText(initialPrefix);
         prefix.setPromptText("folder/inside/ (empty for the top of the bucket)");
+        replace.setId("copy-replace");
+        replace.setWrapText(true);
+        // off: a copy onto an existing object fails (nothing written) and its row offers to replace
+        replace.setSelected(false);
         problem.setId("copy-problem");
         problem.setWrapText(true);
         problem.setStyle("-fx-text-fill: #b00020;");
@@ -66,7 +72,8 @@ final class CopyDialog extends Dialog<CopyTarget> {
         grid.addRow(0, new Label("Bucket:"), bucket);
         grid.add(bucketsNote, 1, 1);
         grid.addRow(2, new Label("Prefix:"), prefix);
-        grid.add(problem, 0, 3, 2, 1);
+        grid.add(replace, 1, 3);
+        grid.add(problem, 0, 4, 2, 1);
         GridPane.setHgrow(bucket, Priority.ALWAYS);
         GridPane.setHgrow(prefix, Priority.ALWAYS);
         grid.setPrefWidth(480);
@@ -94,13 +101,18 @@ final class CopyDialog extends Dialog<CopyTarget> {
         return prefix;
     }
 
+    CheckBox replaceField() {
+        return replace;
+    }
+
     String problemText() {
         return problem.getText();
     }
 
     private CopyTarget target() {
         String typed = bucket.getEditor().getText();
-        return new CopyTarget(typed == null || typed.isBlank() ? bucket.getValue() : typed, prefix.getText());
+        return new CopyTarget(typed == null || typed.isBlank() ? bucket.getValue() : typed, prefix.getText(),
+                replace.isSelected());
     }
 
     private void validate() {

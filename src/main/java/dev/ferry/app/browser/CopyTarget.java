@@ -6,15 +6,20 @@ import dev.ferry.storage.ObjectRef;
 
 /**
  * Where a copy goes: a bucket on the same connection and a prefix inside it (empty for the top, otherwise ending
- * in '/'). Picked folders keep their own name below the prefix, as downloads do.
+ * in '/'). Picked folders keep their own name below the prefix, as downloads do. {@code replace}: whether the
+ * copies may replace objects already there (otherwise such a copy fails and can be run again to replace).
  */
-public record CopyTarget(String bucket, String prefix) {
+public record CopyTarget(String bucket, String prefix, boolean replace) {
     /** Loose on purpose: S3-compatible stores allow more than AWS's rules (capitals, underscores). */
     private static final String BUCKET_NAME = "[A-Za-z0-9._-]{1,255}";
 
     public CopyTarget {
         bucket = bucket == null ? "" : bucket.strip();
         prefix = normalizePrefix(prefix);
+    }
+
+    public CopyTarget(String bucket, String prefix) {
+        this(bucket, prefix, false);
     }
 
     static boolean isBucketName(String s) {

@@ -85,7 +85,7 @@ final class SelectionActions {
             status.accept("Queueing copies of " + picked.describe() + " to " + target.bucket() + "/"
                     + target.prefix() + "…");
             context.intake().copy(profile.id(), picked.objects(), picked.folders(), target.bucket(),
-                    target.prefix(), this::queued);
+                    target.prefix(), target.replace(), this::queued);
         });
     }
 

@@ -44,6 +44,9 @@ public final class Formats {
 
     /** The state column: the state, and for a failure its reason. */
     public static String status(TransferSnapshot s) {
+        if (s.isCopyOntoExisting()) {
+            return "Failed: " + s.message() + ". To copy over it, choose Replace existing object… in the row's menu";
+        }
         if (s.state() == TransferState.FAILED && s.message() != null && !s.message().isBlank()) {
             return "Failed: " + s.message();
         }

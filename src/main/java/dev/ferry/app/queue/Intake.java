@@ -129,15 +129,17 @@ public final class Intake {
     /**
      * Queues server-side copies of {@code objects} and {@code folders} to {@code destinationPrefix} (empty, or
      * ending in '/') in {@code destinationBucket} on the same connection; folders keep their structure below it.
+     * {@code replace}: whether they may replace objects already there.
      */
     public void copy(String connectionId, List<ObjectRef> objects, List<ObjectRef> folders, String destinationBucket,
-                     String destinationPrefix, Consumer<String> report) {
+                     String destinationPrefix, boolean replace, Consumer<String> report) {
         String prefix = destinationPrefix == null || destinationPrefix.isEmpty() || destinationPrefix.endsWith("/")
                 ? (destinationPrefix == null ? "" : destinationPrefix) : destinationPrefix + "/";
         List<String> problems = new ArrayList<>();
         int queued = 0;
         for (ObjectRef o : objects) {
-            queued += queueCopy(connectionId, o, ObjectRef.of(destinationBucket, prefix + o.fileName()), problems);
+            queued += queueCopy(connectionId, o, ObjectRef.of(destinationBucket, prefix + o.fileName()), replace,
+                    problems);
         }
         if (folders.isEmpty()) {
             report.accept(copySummary(queued, problems));
@@ -157,19 +159,20 @@ public final class Intake {
                 String parent = parentOf(f.key());
                 for (ObjectSummary o : listed) {
                     total += queueCopy(connectionId, ObjectRef.of(f.bucket(), o.key()),
-                            ObjectRef.of(destinationBucket, prefix + o.key().substring(parent.length())), problems);
+                            ObjectRef.of(destinationBucket, prefix + o.key().substring(parent.length())), replace,
+                            problems);
                 }
             }
             report.accept(copySummary(total, problems));
         });
     }
 
-    private int queueCopy(String connectionId, ObjectRef from, ObjectRef to, List<String> problems) {
+    private int queueCopy(String connectionId, ObjectRef from, ObjectRef to, boolean replace, List<String> problems) {
         if (from.bucket().equals(to.bucket()) && from.key().equals(to.key())) {
             problems.add(from + " would be copied onto itself");
             return 0;
         }
-        service.add(TransferSpec.Copy.of(connectionId, from, to));
+        service.add(TransferSpec.Copy.of(connectionId, from, to).withReplace(replace));
         return 1;
     }
 

@@ -128,6 +128,11 @@ public final class QueueActions {
         return r.state() == TransferState.FAILED || r.state() == TransferState.CANCELLED;
     }
 
+    /** A copy that failed because an object is already at its destination. */
+    public static boolean canReplace(TransferRow r) {
+        return r.snapshot().isCopyOntoExisting();
+    }
+
     public static boolean canCancel(TransferRow r) {
         return r.state() != TransferState.COMPLETED && r.state() != TransferState.CANCELLED;
     }
@@ -162,6 +167,24 @@ public final class QueueActions {
     public void retry(List<TransferRow> rows) {
         each(rows, QueueActions::canRetry, r -> service.retry(r.id()));
         model.refresh();
+    }
+
+    /** Runs the chosen copies again, replacing the objects already at their destinations, after asking once. */
+    public void replace(List<TransferRow> rows) {
+        List<TransferRow> chosen = rows.stream().filter(QueueActions::canReplace).toList();
+        if (chosen.isEmpty()) {
+            return;
+        }
+        String what = chosen.size() == 1 ? "the object at " + chosen.get(0).snapshot().destination()
+                : "the objects at the destinations of " + chosen.size() + " copies";
+        if (!Dialogs.confirm(owner, "Replace " + (chosen.size() == 1 ? "the existing object" : "existing objects")
+                + "?", "The copy replaces " + what + ". Unless the bucket keeps versions, the object there now is "
+                + "gone for good.", "Replace")) {
+            return;
+        }
+        chosen.forEach(r -> service.replaceAndRetry(r.id()));
+        model.refresh();
+        status.accept("Copying again, replacing " + (chosen.size() == 1 ? "1 object" : chosen.size() + " objects"));
     }
 
     public void cancel(List<TransferRow> rows) {

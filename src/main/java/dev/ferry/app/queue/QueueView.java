@@ -214,6 +214,8 @@ public final class QueueView {
         MenuItem pause = item("Pause", () -> actions.pause(selected()), QueueActions::canPause);
         MenuItem resume = item("Resume", () -> actions.resume(selected()), QueueActions::canResume);
         MenuItem retry = item("Retry", () -> actions.retry(selected()), QueueActions::canRetry);
+        MenuItem replace = item("Replace existing object…", () -> actions.replace(selected()),
+                QueueActions::canReplace);
         MenuItem cancel = item("Cancel…", () -> actions.cancel(selected()), QueueActions::canCancel);
         MenuItem remove = item("Remove from list", () -> actions.remove(selected()), r -> true);
         MenuItem limit = item("Speed limit…", () -> actions.askLimit(selected()), r -> true);
@@ -227,7 +229,7 @@ public final class QueueView {
         MenuItem up = item("Move up", () -> actions.moveUp(selected()), r -> true);
         MenuItem down = item("Move down", () -> actions.moveDown(selected()), r -> true);
         MenuItem bottom = item("Move to bottom", () -> actions.moveToBottom(selected()), r -> true);
-        return new ContextMenu(pause, resume, retry, cancel, remove, new SeparatorMenuItem(), limit, fresh,
+        return new ContextMenu(pause, resume, retry, replace, cancel, remove, new SeparatorMenuItem(), limit, fresh,
                 new SeparatorMenuItem(), open, folder, new SeparatorMenuItem(), top, up, down, bottom);
     }
 

@@ -22,12 +22,15 @@ import dev.ferry.transfer.checkpoint.CheckpointFiles;
 public record QueueFile(int version, List<Item> items) {
     public static final int VERSION = 1;
 
-    /** One transfer. Exactly one of {@code destinationFile} and {@code destinationBucket} is set. */
+    /**
+     * One transfer. Exactly one of {@code destinationFile} and {@code destinationBucket} is set; {@code replace}: a
+     * copy may replace an object at its destination (false in files that predate it).
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Item(long id, String kind, String connection, String sourceBucket, String sourceKey,
                        String sourceVersion, String destinationFile, String destinationBucket,
                        String destinationKey, long partSize, int connections, long limit, String state,
-                       String message, long total, long done) {
+                       String message, long total, long done, boolean replace) {
     }
 
     static Item item(long id, TransferSpec spec, TransferState state, String message, long limit, long total,
@@ -36,12 +39,12 @@ public record QueueFile(int version, List<Item> items) {
         if (spec instanceof TransferSpec.Download d) {
             return new Item(id, "download", d.connectionId(), src.bucket(), src.key(), src.versionId(),
                     d.destination().toString(), null, null, d.partSize(), d.connections(), limit, state.name(),
-                    message, total, done);
+                    message, total, done, false);
         }
         TransferSpec.Copy c = (TransferSpec.Copy) spec;
         return new Item(id, "copy", c.connectionId(), src.bucket(), src.key(), src.versionId(), null,
                 c.destination().bucket(), c.destination().key(), c.partSize(), c.connections(), limit, state.name(),
-                message, total, done);
+                message, total, done, c.replace());
     }
 
     static TransferSpec spec(Item i) {
@@ -50,7 +53,8 @@ public record QueueFile(int version, List<Item> items) {
             case "download" -> new TransferSpec.Download(i.connection(), src, Path.of(i.destinationFile()),
                     i.partSize(), i.connections());
             case "copy" -> new TransferSpec.Copy(i.connection(), src,
-                    ObjectRef.of(i.destinationBucket(), i.destinationKey()), i.partSize(), i.connections());
+                    ObjectRef.of(i.destinationBucket(), i.destinationKey()), i.partSize(), i.connections(),
+                    i.replace());
             default -> throw new IllegalArgumentException("unknown kind of transfer: " + i.kind());
         };
     }

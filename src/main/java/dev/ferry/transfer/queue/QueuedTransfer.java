@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.ferry.transfer.Download;
+import dev.ferry.transfer.FailureKind;
 import dev.ferry.transfer.PartView;
 import dev.ferry.transfer.Transfer;
 import dev.ferry.transfer.TransferState;
@@ -29,7 +30,8 @@ final class QueuedTransfer {
     private enum Stop { NONE, PAUSE, CANCEL }
 
     private final long id;
-    private final TransferSpec spec;
+    /** Replaced only while no run holds it (a failed copy asked to replace its destination). */
+    private volatile TransferSpec spec;
     private final String sourceText;
     private final String destinationText;
     private final ArrayDeque<LogEntry> log = new ArrayDeque<>();
@@ -37,6 +39,9 @@ final class QueuedTransfer {
 
     private TransferState state;
     private String message = "";
+    private FailureKind failure = FailureKind.NONE;
+    /** The last state an attached run showed before it reached its end. */
+    private TransferState lastLive = TransferState.CONNECTING;
     private long limit;
     private long total = -1;
     private long done;
@@ -91,6 +96,16 @@ final class QueuedTransfer {
     synchronized void setState(TransferState s, String why) {
         state = s;
         message = why == null ? "" : why;
+        failure = FailureKind.NONE;
+        still = null;
+    }
+
+    /** Gives a stopped entry a new spec of the same transfer (a copy now allowed to replace its destination). */
+    synchronized void respec(TransferSpec changed) {
+        if (running) {
+            throw new IllegalStateException("a running transfer keeps its spec");
+        }
+        spec = changed;
         still = null;
     }
 
@@ -109,6 +124,7 @@ final class QueuedTransfer {
         pendingStop = Stop.NONE;
         pausedForShutdown = false;
         state = TransferState.CONNECTING;
+        lastLive = TransferState.CONNECTING;
         message = "";
         still = null;
         failedParts.clear();
@@ -136,7 +152,7 @@ final class QueuedTransfer {
     }
 
     /** The run ended (or could not start). */
-    synchronized void finish(TransferState end, String why, Progress last, List<PartView> parts) {
+    synchronized void finish(TransferState end, String why, FailureKind kind, Progress last, List<PartView> parts) {
         if (last != null) {
             total = last.total();
             done = end == TransferState.CANCELLED ? 0 : last.done();
@@ -149,6 +165,7 @@ final class QueuedTransfer {
         boolean requeue = pausedForShutdown && end == TransferState.PAUSED;
         state = requeue ? TransferState.QUEUED : end;
         message = why == null ? "" : why;
+        failure = end == TransferState.FAILED && kind != null ? kind : FailureKind.NONE;
         transfer = null;
         running = false;
         still = null;
@@ -230,6 +247,14 @@ final class QueuedTransfer {
         if (transfer != null) {
             Progress p = transfer.progress();
             s = transfer.state() == TransferState.QUEUED ? TransferState.CONNECTING : transfer.state();
+            // how a run ended is shown once it has ended (finish): before that, its outcome is not all known yet
+            // (why it failed, whether its files are cleaned up), so the last state of the run itself stays
+            if (s == TransferState.COMPLETED || s == TransferState.FAILED || s == TransferState.CANCELLED
+                    || s == TransferState.PAUSED) {
+                s = lastLive;
+            } else {
+                lastLive = s;
+            }
             if (p.total() >= 0) {
                 tot = p.total();
                 dn = p.done();
@@ -240,7 +265,7 @@ final class QueuedTransfer {
             eta = p.etaSeconds();
         }
         return new TransferSnapshot(id, spec.kind(), spec.name(), sourceText, destinationText, checkpoint, s, tot, dn,
-                rate, eta, limit, message, pd, pt);
+                rate, eta, limit, message, pd, pt, transfer == null ? failure : FailureKind.NONE);
     }
 
     synchronized List<PartState> parts() {

@@ -28,6 +28,7 @@ import dev.ferry.transfer.CopyResult;
 import dev.ferry.transfer.Download;
 import dev.ferry.transfer.DownloadRequest;
 import dev.ferry.transfer.DownloadResult;
+import dev.ferry.transfer.FailureKind;
 import dev.ferry.transfer.TransferState;
 import dev.ferry.transfer.CoalescingSaver;
 import dev.ferry.transfer.checkpoint.CheckpointFiles;
@@ -65,6 +66,7 @@ public final class TransferService implements AutoCloseable {
     /** False only when no transfer waits in state QUEUED, so the dispatcher has nothing to look for. */
     private boolean mayHaveQueued = true;
     private final CopyOnWriteArrayList<Consumer<TransferSnapshot>> finishListeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Consumer<String>> noticeListeners = new CopyOnWriteArrayList<>();
     private final CoalescingSaver saver;
     private long nextId = 1;
     private int maxConcurrent = DEFAULT_MAX_CONCURRENT;
@@ -186,6 +188,14 @@ public final class TransferService implements AutoCloseable {
         finishListeners.add(listener);
     }
 
+    /**
+     * Called with what a person should hear about a transfer that is no longer in the list: a removed transfer's
+     * partial data that could not be deleted, or was left because it is not the transfer's.
+     */
+    public void onNotice(Consumer<String> listener) {
+        noticeListeners.add(listener);
+    }
+
     // ---- steering ---------------------------------------------------------------------------------------------
 
     /** Pauses a running or queued transfer; its checkpoint (and a copy's upload) is kept. */
@@ -221,6 +231,26 @@ public final class TransferService implements AutoCloseable {
                     .ifPresent(this::requeue);
         }
         changed();
+    }
+
+    /**
+     * Runs again a copy that failed because an object is already at its destination, this time replacing that
+     * object. Returns whether it was queued (false for anything else).
+     */
+    public boolean replaceAndRetry(long id) {
+        boolean queued;
+        synchronized (this) {
+            Optional<QueuedTransfer> found = find(id).filter(t -> !t.isRunning() && t.snapshot().isCopyOntoExisting());
+            found.ifPresent(t -> {
+                t.respec(((TransferSpec.Copy) t.spec()).withReplace(true));
+                requeue(t);
+            });
+            queued = found.isPresent();
+        }
+        if (queued) {
+            changed();
+        }
+        return queued;
     }
 
     /**
@@ -424,7 +454,7 @@ public final class TransferService implements AutoCloseable {
                 Download download = new Download(store, request, global, t.listener());
                 if (t.attach(download, request.checkpoint())) {
                     DownloadResult r = download.run();
-                    t.finish(r.state(), r.message(), download.progress(), download.parts());
+                    t.finish(r.state(), r.message(), r.failureKind(), download.progress(), download.parts());
                 } else if (t.state() == TransferState.CANCELLED) {
                     discard(t);
                 }
@@ -435,25 +465,41 @@ public final class TransferService implements AutoCloseable {
                 Copy copy = new Copy(store, request, t.listener());
                 if (t.attach(copy, request.checkpoint())) {
                     CopyResult r = copy.run();
-                    t.finish(r.state(), r.message(), copy.progress(), copy.parts());
+                    t.finish(r.state(), r.message(), r.failureKind(), copy.progress(), copy.parts());
                 } else if (t.state() == TransferState.CANCELLED) {
                     discard(t);
                 }
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "transfer " + t.id() + " could not start", e);
-            t.finish(TransferState.FAILED, message(e), null, null);
+            t.finish(TransferState.FAILED, message(e), FailureKind.TRANSIENT, null, null);
         }
         afterRun(t);
     }
 
+    private void notice(String text) {
+        for (Consumer<String> l : noticeListeners) {
+            try {
+                l.accept(text);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a notice listener failed", e);
+            }
+        }
+    }
+
     private void afterRun(QueuedTransfer t) {
+        boolean removed;
         synchronized (this) {
-            if (t.isRemoveWhenStopped()) {
+            removed = t.isRemoveWhenStopped();
+            if (removed) {
                 dequeue(t);
             }
         }
         TransferSnapshot s = t.snapshot();
+        // what the run could not delete (not the transfer's, or another download's) is said where a person sees it
+        if (removed && (s.message().contains("nothing deleted") || s.message().contains("kept"))) {
+            notice(t.spec().name() + " (removed from the list): " + s.message());
+        }
         for (Consumer<TransferSnapshot> l : finishListeners) {
             try {
                 l.accept(s);
@@ -476,7 +522,15 @@ public final class TransferService implements AutoCloseable {
                 t.log("multipart upload aborted", false);
             }
         } catch (IOException | RuntimeException e) {
-            t.log("could not remove the partial data: " + message(e), true);
+            String why = "could not remove the partial data: " + message(e);
+            t.log(why, true);
+            boolean removed;
+            synchronized (this) {
+                removed = !byId.containsKey(t.id());
+            }
+            if (removed) {
+                notice(t.spec().name() + " (removed from the list): " + why);
+            }
         }
         saver.request();
     }
@@ -495,7 +549,7 @@ public final class TransferService implements AutoCloseable {
                 c.source().bucket(), c.source().key(), c.source().versionId(), c.destination().bucket(),
                 c.destination().key()));
         return CopyRequest.of(c.source(), c.destination()).withPartSize(c.partSize())
-                .withConnections(c.connections()).withCheckpoint(checkpoint);
+                .withConnections(c.connections()).withCheckpoint(checkpoint).withReplace(c.replace());
     }
 
     static String message(Throwable e) {

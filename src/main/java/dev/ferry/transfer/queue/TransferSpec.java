@@ -62,14 +62,25 @@ public sealed interface TransferSpec permits TransferSpec.Download, TransferSpec
         }
     }
 
-    /** A server-side copy of {@code source} to {@code destination} on the same connection. */
-    record Copy(String connectionId, ObjectRef source, ObjectRef destination, long partSize, int connections)
-            implements TransferSpec {
+    /**
+     * A server-side copy of {@code source} to {@code destination} on the same connection; {@code replace}: whether
+     * it may replace an object already there (without it, such a copy fails and writes nothing).
+     */
+    record Copy(String connectionId, ObjectRef source, ObjectRef destination, long partSize, int connections,
+                boolean replace) implements TransferSpec {
         public Copy {
             Objects.requireNonNull(connectionId, "connectionId");
             Objects.requireNonNull(source, "source");
             Objects.requireNonNull(destination, "destination");
             checkSizes(partSize, connections);
+        }
+
+        public Copy(String connectionId, ObjectRef source, ObjectRef destination, long partSize, int connections) {
+            this(connectionId, source, destination, partSize, connections, false);
+        }
+
+        public Copy withReplace(boolean v) {
+            return new Copy(connectionId, source, destination, partSize, connections, v);
         }
 
         public static Copy of(String connectionId, ObjectRef source, ObjectRef destination) {

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableCell;
 import javafx.scene.input.ClipboardContent;
@@ -343,6 +344,38 @@ class BrowserWindowIT {
         assertThat(store.head(ObjectRef.of(other, "backup/sub/d.txt"), new CancelSignal()).size())
                 .isEqualTo(d.length);
         await("the copy summary", () -> status().equals("Queued 3 copies"));
+    }
+
+    @Test
+    void aCopyReplacesAnObjectAlreadyThereOnlyWhenTheBoxIsTicked(FxRobot robot) throws Exception {
+        byte[] theirs = TestData.bytes(321, 40);
+        s3.put(other, "kept/a.txt", theirs);
+        ObjectRef there = ObjectRef.of(other, "kept/a.txt");
+        listed(Location.BUCKETS);
+        goTo(bucket, "docs/");
+        select("a.txt");
+
+        copyThroughTheDialog(robot, false);
+        await("the copy refused", () -> context.service().snapshot().size() == 1
+                && context.service().snapshot().get(0).isCopyOntoExisting());
+        assertThat(s3.store().head(there, new CancelSignal()).size()).isEqualTo(theirs.length);
+
+        copyThroughTheDialog(robot, true);
+        await("the second copy done", () -> context.service().snapshot().size() == 2
+                && context.service().snapshot().get(1).state() == TransferState.COMPLETED);
+        assertThat(s3.store().head(there, new CancelSignal()).size()).isEqualTo(a.length);
+    }
+
+    private void copyThroughTheDialog(FxRobot robot, boolean replace) throws Exception {
+        robot.clickOn("#browser-copy");
+        CheckBox box = robot.lookup("#copy-replace").queryAs(CheckBox.class);
+        assertThat(box.isSelected()).as("replacing is never the default").isFalse();
+        runFx(() -> {
+            robot.lookup("#copy-bucket").queryComboBox().getEditor().setText(other);
+            robot.lookup("#copy-prefix").queryTextInputControl().setText("kept/");
+            box.setSelected(replace);
+        });
+        robot.clickOn("#copy-ok");
     }
 
     @Test

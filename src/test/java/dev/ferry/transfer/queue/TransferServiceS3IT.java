@@ -243,6 +243,58 @@ class TransferServiceS3IT {
     }
 
     @Test
+    void aCopyOntoAnExistingObjectFailsAndIsRunAgainOverItOnlyWhenAsked() throws Exception {
+        String to = s3.newBucket();
+        byte[] content = TestData.bytes(6 * MIB, 14);
+        byte[] theirs = TestData.bytes(2000, 15);
+        ObjectRef src = put("copy/over.bin", content);
+        s3.put(to, "taken.bin", theirs);
+        ObjectRef dst = ObjectRef.of(to, "taken.bin");
+        open();
+        long id = service.add(new TransferSpec.Copy(CONN, src, dst, PART, 2));
+        awaitState(id, TransferState.FAILED);
+
+        TransferSnapshot failed = snap(id);
+        assertThat(failed.failure()).isEqualTo(dev.ferry.transfer.FailureKind.DESTINATION_EXISTS);
+        assertThat(failed.isCopyOntoExisting()).isTrue();
+        assertThat(failed.message()).contains("already at " + to + "/taken.bin");
+        assertThat(store.head(dst, new CancelSignal()).size()).isEqualTo(theirs.length);
+        service.retry(id);
+        await("the plain retry to run", () -> service.log(id).stream()
+                .filter(l -> l.text().startsWith("starting")).count() == 2 && snap(id).state() == TransferState.FAILED);
+        assertThat(snap(id).isCopyOntoExisting()).as("a plain retry still does not replace it").isTrue();
+
+        assertThat(service.replaceAndRetry(id)).isTrue();
+        awaitState(id, TransferState.COMPLETED);
+        assertThat(snap(id).failure()).isEqualTo(dev.ferry.transfer.FailureKind.NONE);
+        assertThat(store.head(dst, new CancelSignal()).size()).isEqualTo(content.length);
+        assertThat(service.replaceAndRetry(id)).as("only a copy refused for its destination").isFalse();
+        service.close(Duration.ofSeconds(10));
+        service = null;
+        assertThat(QueueFile.load(home.resolve("queue.json"))).singleElement()
+                .satisfies(i -> assertThat(i.replace()).as("the choice is saved with the copy").isTrue());
+    }
+
+    /** Removing an entry whose partial-file name holds somebody else's file keeps that file, and says so. */
+    @Test
+    void removingAnEntryWhosePartialFileIsNotItsKeepsItAndSaysSo() throws Exception {
+        open();
+        List<String> notices = new CopyOnWriteArrayList<>();
+        service.onNotice(notices::add);
+        Path temp = DownloadRequest.tempFileFor(dir.resolve("theirs.bin"));
+        Files.writeString(temp, "somebody's notes");
+        long id = service.add(download(put("notice/theirs.bin", TestData.bytes(1000, 30)), "theirs.bin"), true);
+
+        service.remove(id);
+
+        await("the notice", () -> !notices.isEmpty());
+        assertThat(notices).singleElement().asString().startsWith("theirs.bin (removed from the list): ")
+                .contains("is in the way");
+        assertThat(Files.readString(temp)).isEqualTo("somebody's notes");
+        assertThat(service.snapshot()).isEmpty();
+    }
+
+    @Test
     void transfersAreShownWithTheSchemeOfTheirConnection() throws Exception {
         service = new TransferService(new StoreResolver() {
             @Override
