@@ -114,7 +114,9 @@ public final class CopyCommand implements Callable<Integer> {
             CopyResult result = copy.run();
             if (result.failureKind() == FailureKind.DESTINATION_EXISTS) {
                 result = new CopyResult(result.state(), result.request(), result.info(), result.copied(),
-                        result.reused(), result.parts(), result.etag(), result.message() + " (--overwrite replaces it)",
+                        result.reused(), result.parts(), result.etag(), result.message()
+                        + (result.message().startsWith("cannot tell") ? " (--overwrite copies without looking)"
+                        : " (--overwrite replaces it)"),
                         result.error(), result.failureKind());
             }
             printer.printResult(result, System.nanoTime() - t0);

@@ -88,6 +88,8 @@ public final class Copy implements Transfer {
     private CheckpointLock lock;
     private CoalescingSaver saver;
     private long reused;
+    /** The part count of the upload an earlier run of this copy recorded in its checkpoint; 0 when none. */
+    private int earlierParts;
 
     public Copy(CopyStore store, CopyRequest request, TransferListener listener) {
         // where the server can throttle a copy (TOS), the copy's own limit goes to it with every part copy
@@ -192,6 +194,9 @@ public final class Copy implements Transfer {
         }
     }
 
+    /** A cancel's message: the upload was aborted. */
+    public static final String CANCELLED_CLEANLY = "cancelled; the multipart upload was aborted";
+
     /** Runs the copy to its end (completed, paused, cancelled or failed). */
     public CopyResult run() {
         if (!started.compareAndSet(false, true)) {
@@ -268,9 +273,9 @@ public final class Copy implements Transfer {
     private CopyResult copyWhole() {
         try {
             dropMultipartLeftovers();
-            CopyResult refused = refusedToReplace("");
-            if (refused != null) {
-                return refused;
+            CopyResult ended = beforeWriting(false);
+            if (ended != null) {
+                return ended;
             }
         } catch (InterruptedIOException e) {
             return stopped();
@@ -317,12 +322,14 @@ public final class Copy implements Transfer {
     }
 
     /**
-     * Before a copy writes anything (it is not resuming an upload it started), and again before it completes its
-     * upload: the failure to end with when an object is already at the destination and the request does not
-     * replace it, else null; {@code after} ends its message. A destination that cannot be looked at (no permission
-     * to read it) is a failure too: nothing says the copy would not replace an object.
+     * Looks at the destination before a copy writes anything (it is not resuming an upload it started, and no
+     * upload of it may have completed there) and again before it completes its upload ({@code atComplete}): null
+     * to go ahead, else how the copy ends. Unless the request replaces what is there, an object at the
+     * destination ends it: as done when it already holds the source's bytes (its size and ETag), else refused
+     * ({@link FailureKind#DESTINATION_EXISTS}). A destination the keys may not look at (403) is refused the same
+     * way: nothing says the copy would not replace an object.
      */
-    private CopyResult refusedToReplace(String after) throws InterruptedIOException {
+    private CopyResult beforeWriting(boolean atComplete) throws InterruptedIOException {
         if (request.replace()) {
             return null;
         }
@@ -333,18 +340,85 @@ public final class Copy implements Transfer {
             if (e.isNotFound()) {
                 return null;
             }
-            return failed("cannot tell whether an object is already at " + request.destination() + ", which the copy "
-                    + "would replace: " + e.getMessage() + after, e, Download.kindOf(e));
+            if (e.httpStatus() == 403) {
+                return refused("cannot tell whether an object is already at " + request.destination()
+                        + ", which the copy would replace: " + e.getMessage(), atComplete);
+            }
+            // no answer: at the end an ordinary failure, which keeps the upload where a checkpoint can resume it
+            return atComplete ? afterFailure(e) : failed("cannot tell whether an object is already at "
+                    + request.destination() + ": " + e.getMessage(), e, Download.kindOf(e));
         }
-        return failed("an object is already at " + request.destination() + " (" + there.size() + " bytes"
+        if (looksLikeOurs(there)) {
+            notifier.emit(TransferEvent.of(Type.RESUMED, request.destination() + " looks like the result of an earlier "
+                    + "run of this copy that completed its upload but was stopped before it could say so (the "
+                    + "source's size, an ETag of " + earlierParts + " parts); it is written again"));
+            return null;
+        }
+        if (holdsTheSource(there)) {
+            if (atComplete) {
+                abandonUpload("the destination already holds the source's bytes");
+            }
+            deleteCheckpoint();
+            notifier.emit(TransferEvent.of(Type.VERIFIED, request.destination() + " already holds the source's bytes "
+                    + "(its size and ETag " + there.etag() + "); nothing to copy"));
+            reused = info.size();
+            return completed(there.etag());
+        }
+        return refused("an object is already at " + request.destination() + " (" + there.size() + " bytes"
                 + (there.lastModified() == null ? "" : ", modified " + there.lastModified())
-                + "); nothing was copied over it" + after, null, FailureKind.DESTINATION_EXISTS);
+                + "); nothing was copied over it", atComplete);
+    }
+
+    /**
+     * An object with the source's size and a multipart ETag of as many parts as the upload an earlier run of this
+     * copy recorded: that run's own Complete, which it did not live to record (its checkpoint survived, so the copy
+     * was under way, with leave to write there, when the object appeared). Not proof, so it is written again.
+     */
+    private boolean looksLikeOurs(ObjectInfo there) {
+        String etag = Etags.bare(there.etag());
+        return earlierParts > 0 && there.size() == info.size() && etag != null && etag.endsWith("-" + earlierParts);
+    }
+
+    /** Same size and ETag (and CRC-64 where both have one): the object is the source's bytes. */
+    private boolean holdsTheSource(ObjectInfo there) {
+        String etag = Etags.bare(there.etag());
+        if (there.size() != info.size() || etag == null || etag.isEmpty() || !etag.equals(Etags.bare(info.etag()))) {
+            return false;
+        }
+        OptionalLong crc = Crc64.from(there.checksums());
+        OptionalLong sourceCrc = Crc64.from(info.checksums());
+        return crc.isEmpty() || sourceCrc.isEmpty() || crc.getAsLong() == sourceCrc.getAsLong();
+    }
+
+    /**
+     * A copy refused for its destination. Refused before its Complete it keeps its parts and checkpoint, so a run
+     * that may replace the object only completes the upload; without a checkpoint nothing could, and the upload
+     * is aborted. A cancel that came meanwhile wins.
+     */
+    private CopyResult refused(String why, boolean atComplete) {
+        if (!atComplete) {
+            return failed(why, null, FailureKind.DESTINATION_EXISTS);
+        }
+        if (stop.kind() == StopRequest.Kind.CANCEL) {
+            return stopped();
+        }
+        if (request.checkpoint() == null) {
+            abandonUpload("it would replace an object it was not asked to replace");
+            return failed(why + "; its upload was aborted (there is no checkpoint to finish it from)", null,
+                    FailureKind.DESTINATION_EXISTS);
+        }
+        saveCheckpointQuietly();
+        return failed(why + "; the copied parts and the checkpoint are kept, so a run that may replace it only "
+                + "completes the upload", null, FailureKind.DESTINATION_EXISTS);
     }
 
     /** Multipart: resume the recorded upload when it still fits, else start one; copy what is missing; complete. */
     private CopyResult copyInParts(long partSize, boolean restarted) {
         try {
             CopyCheckpoint cp = loadUsableCheckpoint();
+            if (cp != null && cp.uploadId() != null && !restarted) {
+                earlierParts = cp.parts().size();
+            }
             if (unrecordedSince != null) {
                 sweepUnrecorded(cp == null ? null : cp.uploadId(), cancel);
             }
@@ -354,9 +428,9 @@ public final class Copy implements Transfer {
                 return completed(null);
             }
             if (resume == Resume.NONE) {
-                CopyResult refused = refusedToReplace("");
-                if (refused != null) {
-                    return refused;
+                CopyResult ended = beforeWriting(false);
+                if (ended != null) {
+                    return ended;
                 }
                 startUpload(partSize);
             }
@@ -755,16 +829,9 @@ public final class Copy implements Transfer {
         state = TransferState.VERIFYING;
         // an object may have arrived at the destination while the parts were copied (or while the copy was paused)
         try {
-            CopyResult refused = refusedToReplace(request.checkpoint() == null ? ""
-                    : "; the copied parts and the checkpoint are kept, so a run that may replace it only completes "
-                    + "the upload");
-            if (refused != null) {
-                if (request.checkpoint() == null) {
-                    abandonUpload("it would replace an object it was not asked to replace");
-                } else {
-                    saveCheckpointQuietly();
-                }
-                return refused;
+            CopyResult ended = beforeWriting(true);
+            if (ended != null) {
+                return ended;
             }
         } catch (InterruptedIOException e) {
             return stopped();
@@ -900,7 +967,7 @@ public final class Copy implements Transfer {
             abandonUpload("the copy was cancelled");
             deleteCheckpoint();
             state = TransferState.CANCELLED;
-            return result(TransferState.CANCELLED, "cancelled; the multipart upload was aborted", null, null,
+            return result(TransferState.CANCELLED, CANCELLED_CLEANLY, null, null,
                     FailureKind.NONE);
         }
         if (request.checkpoint() == null) {

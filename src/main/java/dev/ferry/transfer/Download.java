@@ -306,6 +306,9 @@ public final class Download implements Transfer {
         return any;
     }
 
+    /** A cancel's message when it deleted the partial data; any other cancel kept something (it says what). */
+    public static final String CANCELLED_CLEANLY = "cancelled; partial data deleted";
+
     /** Runs the download to its end (completed, paused, cancelled or failed). */
     public DownloadResult run() {
         if (!started.compareAndSet(false, true)) {
@@ -1604,7 +1607,7 @@ public final class Download implements Transfer {
                 deleteCheckpoint();
             }
             state = TransferState.CANCELLED;
-            return result(TransferState.CANCELLED, ours ? "cancelled; partial data deleted"
+            return result(TransferState.CANCELLED, ours ? CANCELLED_CLEANLY
                     : inTheWay != null ? "cancelled; nothing deleted: " + inTheWay
                     : "cancelled; the partial data belongs to another running download and was kept", null,
                     FailureKind.NONE);

@@ -417,6 +417,9 @@ class MainWindowIT {
         Platform.runLater(replace::fire); // it asks first, in a dialog of its own
         WaitForAsyncUtils.waitForFxEvents();
         robot.clickOn("Keep"); // the question, declined
+        Thread.sleep(300);
+        assertThat(service.log(only().id())).as("no second run").filteredOn(l -> l.text().startsWith("starting"))
+                .hasSize(1);
         assertThat(only().isCopyOntoExisting()).isTrue();
         Platform.runLater(replace::fire);
         WaitForAsyncUtils.waitForFxEvents();

@@ -280,6 +280,39 @@ class CopyRecoveryIT {
     }
 
     /**
+     * The same on S3, where nothing proves the finished copy when the checkpoint misses parts: the destination has
+     * the source's size and an ETag of the plan's part count, so it is taken for this copy's own result and copied
+     * again over it (exactly), not refused as somebody else's object.
+     */
+    @Test
+    void s3AFinishedCopyWhoseCheckpointMissesPartsIsCopiedAgainNotRefused() throws Exception {
+        overS3();
+        byte[] content = TestData.bytes(11 * MIB + 3, 23);
+        ObjectRef src = source(content);
+        ObjectRef dst = ObjectRef.of(bucket(), "dst.bin");
+        CopyRequest request = request(src, dst, PART);
+        CopyCheckpoint cp = pauseAfterParts(request, 1);
+        List<UploadedPart> parts = new java.util.ArrayList<>();
+        for (CopyCheckpoint.Part p : cp.parts()) {
+            String etag = p.etag() != null ? p.etag() : direct.uploadPartCopy(dst, cp.uploadId(), p.number(), src,
+                    p.start(), p.start() + p.length() - 1, null, never);
+            parts.add(new UploadedPart(p.number(), etag, p.length()));
+        }
+        direct.completeMultipartUpload(dst, cp.uploadId(), parts, never);
+        assertThat(cp.allPartsRecorded()).as("the checkpoint misses parts").isFalse();
+        RecordingListener events = new RecordingListener();
+
+        CopyResult done = run(request, events);
+
+        assertThat(done.state()).as(done.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(events.messages(Type.RESUMED)).contains("looks like the result of an earlier run of this copy");
+        assertThat(CliOutput.sha256(S3ProxyServer.get().store(), dst.bucket(), dst.key(), content.length))
+                .isEqualTo(TestData.sha256(content));
+        assertThat(uploads(dst)).isEmpty();
+        assertThat(filesIn(dir)).isEmpty();
+    }
+
+    /**
      * An object put at the destination while the parts are copied (on cue: as the server answers the first part
      * copy) is not replaced: the copy looks again before its Complete, and with no checkpoint to finish from later
      * it aborts its upload.

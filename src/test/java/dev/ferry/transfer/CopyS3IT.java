@@ -354,4 +354,24 @@ class CopyS3IT {
         assertThat(uploadsTo(dst)).isEmpty();
         assertThat(checkpoint).doesNotExist();
     }
+
+    /** Run again after it finished, a one-request copy finds its destination holding the source's bytes: done. */
+    @Test
+    void aCopyRunAgainFindsTheSourcesBytesThereAndIsDone() throws Exception {
+        byte[] content = TestData.bytes(200_000, 19);
+        ObjectRef src = putSource(content, Map.of());
+        ObjectRef dst = ObjectRef.of(to, "twice.bin");
+        CopyResult first = new Copy(store, request(src, dst), null).run();
+        assertThat(first.state()).as(first.message()).isEqualTo(TransferState.COMPLETED);
+        String modified = store.head(dst, never).lastModified();
+        RecordingListener events = new RecordingListener();
+
+        CopyResult again = new Copy(store, request(src, dst), events).run();
+
+        assertThat(again.state()).as(again.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(events.messages(Type.VERIFIED)).contains("already holds the source's bytes");
+        assertThat(again.parts()).as("requests that copied").isZero();
+        assertThat(store.head(dst, never).lastModified()).isEqualTo(modified);
+        assertThat(fetch(dst)).isEqualTo(content);
+    }
 }

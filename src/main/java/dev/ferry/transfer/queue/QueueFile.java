@@ -11,6 +11,7 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 import dev.ferry.storage.ObjectRef;
+import dev.ferry.transfer.FailureKind;
 import dev.ferry.transfer.TransferState;
 import dev.ferry.transfer.checkpoint.CheckpointFiles;
 
@@ -24,27 +25,30 @@ public record QueueFile(int version, List<Item> items) {
 
     /**
      * One transfer. Exactly one of {@code destinationFile} and {@code destinationBucket} is set; {@code replace}: a
-     * copy may replace an object at its destination (false in files that predate it).
+     * copy may replace an object at its destination (false in files that predate it); {@code failure}: why a failed
+     * one failed, as a {@link FailureKind} name (null when it did not, or in files that predate it).
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Item(long id, String kind, String connection, String sourceBucket, String sourceKey,
                        String sourceVersion, String destinationFile, String destinationBucket,
                        String destinationKey, long partSize, int connections, long limit, String state,
-                       String message, long total, long done, boolean replace) {
+                       String message, long total, long done, boolean replace, String failure) {
     }
 
-    static Item item(long id, TransferSpec spec, TransferState state, String message, long limit, long total,
-                     long done) {
+    static Item item(long id, TransferSpec spec, TransferState state, String message, FailureKind failure, long limit,
+                     long total, long done) {
+        String failed = state == TransferState.FAILED && failure != null && failure != FailureKind.NONE
+                ? failure.name() : null;
         ObjectRef src = spec.source();
         if (spec instanceof TransferSpec.Download d) {
             return new Item(id, "download", d.connectionId(), src.bucket(), src.key(), src.versionId(),
                     d.destination().toString(), null, null, d.partSize(), d.connections(), limit, state.name(),
-                    message, total, done, false);
+                    message, total, done, false, failed);
         }
         TransferSpec.Copy c = (TransferSpec.Copy) spec;
         return new Item(id, "copy", c.connectionId(), src.bucket(), src.key(), src.versionId(), null,
                 c.destination().bucket(), c.destination().key(), c.partSize(), c.connections(), limit, state.name(),
-                message, total, done, c.replace());
+                message, total, done, c.replace(), failed);
     }
 
     static TransferSpec spec(Item i) {
@@ -57,6 +61,15 @@ public record QueueFile(int version, List<Item> items) {
                     i.replace());
             default -> throw new IllegalArgumentException("unknown kind of transfer: " + i.kind());
         };
+    }
+
+    /** Why a saved transfer failed; NONE when it did not, or the name is not known. */
+    static FailureKind failureOf(Item i) {
+        try {
+            return i.failure() == null ? FailureKind.NONE : FailureKind.valueOf(i.failure());
+        } catch (IllegalArgumentException unknown) {
+            return FailureKind.NONE;
+        }
     }
 
     /**

@@ -109,8 +109,9 @@ final class QueuedTransfer {
         still = null;
     }
 
-    synchronized void restore(String savedMessage, long savedTotal, long savedDone) {
+    synchronized void restore(String savedMessage, FailureKind savedFailure, long savedTotal, long savedDone) {
         message = savedMessage == null ? "" : savedMessage;
+        failure = state == TransferState.FAILED && savedFailure != null ? savedFailure : FailureKind.NONE;
         total = savedTotal;
         done = savedDone;
         still = null;
@@ -291,8 +292,12 @@ final class QueuedTransfer {
 
     synchronized QueueFile.Item item() {
         TransferSnapshot s = snapshot();
-        TransferState saved = pausedForShutdown || s.isActive() ? TransferState.QUEUED : s.state();
-        return QueueFile.item(id, spec, saved, message, limit, s.total(), s.done());
+        // the run's own state: one that has just ended is saved as ended, though the row shows it once finished
+        TransferState now = transfer != null ? transfer.state() : state;
+        TransferState saved = pausedForShutdown || now == TransferState.QUEUED || now == TransferState.CONNECTING
+                || now == TransferState.TRANSFERRING || now == TransferState.VERIFYING ? TransferState.QUEUED : now;
+        return QueueFile.item(id, spec, saved, message, transfer == null ? failure : FailureKind.NONE, limit,
+                s.total(), s.done());
     }
 
     /** Records the run's events in the log and keeps the set of failed parts for the part map. */

@@ -496,9 +496,13 @@ public final class TransferService implements AutoCloseable {
             }
         }
         TransferSnapshot s = t.snapshot();
-        // what the run could not delete (not the transfer's, or another download's) is said where a person sees it
-        if (removed && (s.message().contains("nothing deleted") || s.message().contains("kept"))) {
+        if (removed && s.state() == TransferState.CANCELLED && s.message().startsWith("cancelled; ")
+                && !s.message().equals(Download.CANCELLED_CLEANLY) && !s.message().equals(Copy.CANCELLED_CLEANLY)) {
+            // what the cancel could not delete (not the transfer's, or another download's) is said where it is seen
             notice(t.spec().name() + " (removed from the list): " + s.message());
+        } else if (removed && s.state() != TransferState.COMPLETED && s.state() != TransferState.CANCELLED) {
+            // it ended another way before the cancel took (failed, paused): what it left goes as a removal's would
+            executor.execute(() -> discard(t));
         }
         for (Consumer<TransferSnapshot> l : finishListeners) {
             try {
@@ -583,7 +587,7 @@ public final class TransferService implements AutoCloseable {
                 long id = nextId++;
                 QueuedTransfer t = new QueuedTransfer(id, spec, QueueFile.restoredState(i.state()), i.limit(),
                         stores.scheme(spec.connectionId()));
-                t.restore(i.message(), i.total(), i.done());
+                t.restore(i.message(), QueueFile.failureOf(i), i.total(), i.done());
                 enqueue(t);
             } catch (RuntimeException e) {
                 LOG.warning("a saved transfer was skipped: " + message(e));

@@ -264,11 +264,19 @@ class TransferServiceS3IT {
                 .filter(l -> l.text().startsWith("starting")).count() == 2 && snap(id).state() == TransferState.FAILED);
         assertThat(snap(id).isCopyOntoExisting()).as("a plain retry still does not replace it").isTrue();
 
-        assertThat(service.replaceAndRetry(id)).isTrue();
-        awaitState(id, TransferState.COMPLETED);
-        assertThat(snap(id).failure()).isEqualTo(dev.ferry.transfer.FailureKind.NONE);
+        // after a restart the row still knows why it failed, and so still offers to replace
+        service.close(Duration.ofSeconds(10));
+        TransferService again = open();
+        long restored = again.snapshot().get(0).id();
+        assertThat(snap(restored).isCopyOntoExisting()).isTrue();
+        again.start();
+
+        assertThat(service.replaceAndRetry(restored)).isTrue();
+        awaitState(restored, TransferState.COMPLETED);
+        assertThat(snap(restored).failure()).isEqualTo(dev.ferry.transfer.FailureKind.NONE);
         assertThat(store.head(dst, new CancelSignal()).size()).isEqualTo(content.length);
-        assertThat(service.replaceAndRetry(id)).as("only a copy refused for its destination").isFalse();
+        assertThat(service.replaceAndRetry(restored)).as("only a copy refused for its destination").isFalse();
+        assertThat(service.replaceAndRetry(-1)).isFalse();
         service.close(Duration.ofSeconds(10));
         service = null;
         assertThat(QueueFile.load(home.resolve("queue.json"))).singleElement()
