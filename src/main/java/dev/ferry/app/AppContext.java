@@ -19,6 +19,8 @@ import dev.ferry.profiles.ProfileConnector;
 import dev.ferry.profiles.ProfileStore;
 import dev.ferry.profiles.SecretStores;
 import dev.ferry.profiles.StoreKind;
+import dev.ferry.storage.http.HttpClients;
+import dev.ferry.transfer.PartPlan;
 import dev.ferry.transfer.queue.TransferService;
 
 /**
@@ -61,7 +63,19 @@ public final class AppContext implements AutoCloseable {
         ProfileStore profiles = new ProfileStore(home.resolve(ProfileStore.FILE_NAME), SecretStores.best(home, env));
         ConnectionStores stores = new ConnectionStores(new ProfileConnector(profiles, new AwsProfileImport(env)));
         TransferService service = TransferService.atHome(stores, home);
+        capReceiveBuffers(stores, service);
         return new AppContext(home, settings, stores, service);
+    }
+
+    /**
+     * The connections a download opens under the global limit get kernel receive buffers sized for one download's
+     * connections sharing it, so the link carries no burst of megabytes before the limiter takes hold; idle
+     * connections go when the limit changes. (A transfer's own limit does not size them: its connections come from
+     * the pool the unlimited ones share.)
+     */
+    static void capReceiveBuffers(ConnectionStores stores, TransferService service) {
+        stores.receiveBuffers(() -> HttpClients.receiveBufferFor(service.globalLimit(), PartPlan.DEFAULT_CONNECTIONS));
+        service.onGlobalLimitChanged(stores::limitChanged);
     }
 
     public Path home() {

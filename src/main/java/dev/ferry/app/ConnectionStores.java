@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 
 import dev.ferry.app.queue.LinkBook;
 import dev.ferry.profiles.ConnectionProfile;
@@ -33,6 +34,10 @@ public final class ConnectionStores implements StoreResolver, AutoCloseable {
     private final LinkBook links;
     private OkHttpClient linkClient;
     private final Map<String, Opened> open = new HashMap<>();
+    /** The clients of the stores opened here, retired ones included; guarded by this. */
+    private final List<OkHttpClient> clients = new ArrayList<>();
+    /** The kernel receive buffer for connections opened from now on (0: the kernel's own tuning). */
+    private volatile IntSupplier receiveBuffer = () -> 0;
     private final List<CopyStore> retired = new ArrayList<>();
 
     private record Opened(ConnectionProfile profile, CopyStore store) {
@@ -70,9 +75,39 @@ public final class ConnectionStores implements StoreResolver, AutoCloseable {
 
     private synchronized OkHttpClient linkClient() {
         if (linkClient == null) {
-            linkClient = HttpClients.create(MAX_CONNECTIONS);
+            linkClient = client(true);
         }
         return linkClient;
+    }
+
+    private OkHttpClient client(boolean tls) {
+        return HttpClients.create(MAX_CONNECTIONS, HttpClients.CONNECT_TIMEOUT, HttpClients.READ_TIMEOUT, tls,
+                () -> receiveBuffer.getAsInt());
+    }
+
+    /**
+     * Sizes the kernel receive buffer of the connections opened from now on ({@link HttpClients#receiveBufferFor}):
+     * under a low bandwidth limit an uncapped buffer grows to megabytes, which fill at the link's full speed while
+     * the limiter waits, so a download would start with a burst far above the limit.
+     */
+    public void receiveBuffers(IntSupplier size) {
+        receiveBuffer = size;
+    }
+
+    /**
+     * The limit changed: connections held idle go, so the next transfers open connections with buffers sized for
+     * it. Connections in use keep theirs until they are done.
+     */
+    public synchronized void limitChanged() {
+        clients.forEach(HttpClients::dropIdle);
+        if (linkClient != null) {
+            HttpClients.dropIdle(linkClient);
+        }
+    }
+
+    /** The HTTP clients of the stores opened so far (the shared link client apart). */
+    synchronized List<OkHttpClient> clients() {
+        return List.copyOf(clients);
     }
 
     public ProfileConnector connector() {
@@ -92,7 +127,9 @@ public final class ConnectionStores implements StoreResolver, AutoCloseable {
         }
         CopyStore store;
         try {
-            store = connector.open(profile, MAX_CONNECTIONS);
+            OkHttpClient http = client(ProfileConnector.speaksTls(profile));
+            store = connector.open(profile, http);
+            clients.add(http);
         } catch (IllegalArgumentException badProfile) { // edited by hand into something its kind cannot use
             throw new IOException("the connection '" + profile.name() + "' cannot be used: " + badProfile.getMessage()
                     + "; edit it under Connections", badProfile);
@@ -153,5 +190,7 @@ public final class ConnectionStores implements StoreResolver, AutoCloseable {
         if (linkClient != null) {
             HttpClients.shutdown(linkClient);
         }
+        clients.forEach(HttpClients::shutdown);
+        clients.clear();
     }
 }

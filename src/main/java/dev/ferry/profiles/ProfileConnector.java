@@ -74,6 +74,16 @@ public final class ProfileConnector {
         return open(resolve(profile), maxConnections);
     }
 
+    /** A store for the profile on {@code http}, a client the caller made, shares and lets go of. */
+    public CopyStore open(ConnectionProfile profile, OkHttpClient http) throws IOException {
+        return open(resolve(profile), http, RetryPolicy.DEFAULT);
+    }
+
+    /** Whether the profile's endpoint is https (a client for it then loads the trust store). */
+    public static boolean speaksTls(ConnectionProfile profile) {
+        return "https".equalsIgnoreCase(profile.endpointUri().getScheme());
+    }
+
     /**
      * @throws IllegalArgumentException when the profile's endpoint or region will not do for its kind (a profile
      *                                  saved by hand, say), with a message fit to show
@@ -94,7 +104,7 @@ public final class ProfileConnector {
     }
 
     private static boolean tls(ResolvedProfile resolved) {
-        return "https".equalsIgnoreCase(resolved.profile().endpointUri().getScheme());
+        return speaksTls(resolved.profile());
     }
 
     /** Tests a listed profile; see {@link #test(ResolvedProfile, CancelSignal)}. */

@@ -76,6 +76,28 @@ public final class HttpClients {
      */
     public static OkHttpClient create(int maxConnections, Duration connectTimeout, Duration readTimeout,
                                       boolean tls, int receiveBuffer) {
+        return create(maxConnections, connectTimeout, readTimeout, tls,
+                receiveBuffer > 0 ? new WideReadSockets(receiveBuffer) : WideReadSockets.INSTANCE);
+    }
+
+    /**
+     * A client whose connections ask {@code receiveBuffer} for their kernel receive buffer as each is opened (see
+     * {@link #receiveBufferFor}; 0 leaves it to the kernel): for a client shared by transfers under a limit that
+     * changes, such as the app's. Connections it holds idle keep theirs; {@link #dropIdle} lets them go.
+     */
+    public static OkHttpClient create(int maxConnections, Duration connectTimeout, Duration readTimeout,
+                                      boolean tls, java.util.function.IntSupplier receiveBuffer) {
+        return create(maxConnections, connectTimeout, readTimeout, tls,
+                new WideReadSockets(receiveBuffer, WideReadSockets.SPARE_MILLIS));
+    }
+
+    /** Closes the connections {@code http} holds idle, so the next requests open new ones. */
+    public static void dropIdle(OkHttpClient http) {
+        http.connectionPool().evictAll();
+    }
+
+    private static OkHttpClient create(int maxConnections, Duration connectTimeout, Duration readTimeout,
+                                       boolean tls, WideReadSockets sockets) {
         int pool = Math.max(5, maxConnections);
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(Math.max(64, pool));
@@ -86,7 +108,7 @@ public final class HttpClients {
         }
         return builder
                 .protocols(List.of(Protocol.HTTP_1_1))
-                .socketFactory(receiveBuffer > 0 ? new WideReadSockets(receiveBuffer) : WideReadSockets.INSTANCE)
+                .socketFactory(sockets)
                 .connectionPool(new ConnectionPool(pool, 5, TimeUnit.MINUTES))
                 .dispatcher(dispatcher)
                 .connectTimeout(connectTimeout)

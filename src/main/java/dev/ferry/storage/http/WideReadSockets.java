@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 import javax.net.SocketFactory;
 
@@ -50,16 +51,23 @@ final class WideReadSockets extends SocketFactory {
         return t;
     });
 
-    /** The receive buffer to ask the kernel for, or 0 to leave it to the kernel's tuning (and read wide). */
-    private final int receiveBuffer;
+    /**
+     * The receive buffer to ask the kernel for, or 0 to leave it to the kernel's tuning (and read wide); asked
+     * each time a kernel socket is made, so a limit that changes applies to the connections opened from then on.
+     */
+    private final IntSupplier receiveBuffer;
     /** Connections opened ahead, by the address they lead to; guarded by itself. */
     private final Map<SocketAddress, Deque<Socket>> spares = new HashMap<>();
 
     WideReadSockets(int receiveBuffer) {
-        this(receiveBuffer, SPARE_MILLIS);
+        this(() -> receiveBuffer, SPARE_MILLIS);
     }
 
     WideReadSockets(int receiveBuffer, long spareMillis) {
+        this(() -> receiveBuffer, spareMillis);
+    }
+
+    WideReadSockets(IntSupplier receiveBuffer, long spareMillis) {
         this.receiveBuffer = receiveBuffer;
         this.spareMillis = spareMillis;
     }
@@ -107,11 +115,21 @@ final class WideReadSockets extends SocketFactory {
 
     /** An unconnected kernel socket, its receive buffer asked for before connecting (so the window is offered from the first packet). */
     private Socket rawSocket() throws SocketException {
-        Socket s = new Socket();
-        if (receiveBuffer > 0) {
-            s.setReceiveBufferSize(receiveBuffer);
+        int buffer = receiveBuffer.getAsInt();
+        KernelSocket s = new KernelSocket(buffer > 0);
+        if (buffer > 0) {
+            s.setReceiveBufferSize(buffer);
         }
         return s;
+    }
+
+    /** A kernel socket made here, which remembers whether its receive buffer was capped (it then reads narrow). */
+    private static final class KernelSocket extends Socket {
+        final boolean capped;
+
+        KernelSocket(boolean capped) {
+            this.capped = capped;
+        }
     }
 
     /**
@@ -306,7 +324,7 @@ final class WideReadSockets extends SocketFactory {
             Socket s = inner();
             synchronized (lock) {
                 if (in == null) {
-                    in = receiveBuffer > 0 ? s.getInputStream()
+                    in = s instanceof KernelSocket k && k.capped ? s.getInputStream()
                             : new BufferedInputStream(s.getInputStream(), READ_BYTES);
                 }
                 return in;

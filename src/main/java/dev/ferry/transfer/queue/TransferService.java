@@ -67,6 +67,7 @@ public final class TransferService implements AutoCloseable {
     private boolean mayHaveQueued = true;
     private final CopyOnWriteArrayList<Consumer<TransferSnapshot>> finishListeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<String>> noticeListeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Runnable> limitListeners = new CopyOnWriteArrayList<>();
     private final CoalescingSaver saver;
     private long nextId = 1;
     private int maxConcurrent = DEFAULT_MAX_CONCURRENT;
@@ -344,7 +345,18 @@ public final class TransferService implements AutoCloseable {
 
     /** The limit over all transfers together, bytes per second (0 = unlimited). Takes effect within a second. */
     public void setGlobalLimit(long bytesPerSecond) {
+        long was = global.rate();
         global.setRate(bytesPerSecond);
+        if (was != global.rate()) {
+            for (Runnable l : limitListeners) {
+                l.run();
+            }
+        }
+    }
+
+    /** Called after the global limit changed. */
+    public void onGlobalLimitChanged(Runnable listener) {
+        limitListeners.add(listener);
     }
 
     public long globalLimit() {
