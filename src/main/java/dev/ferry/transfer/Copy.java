@@ -88,7 +88,7 @@ public final class Copy implements Transfer {
     private CheckpointLock lock;
     private CoalescingSaver saver;
     private long reused;
-    /** The part count of the upload an earlier run of this copy recorded in its checkpoint; 0 when none. */
+    /** The part count of the upload of this copy's checkpoint that was gone with parts unrecorded; 0 when none. */
     private int earlierParts;
 
     public Copy(CopyStore store, CopyRequest request, TransferListener listener) {
@@ -273,7 +273,7 @@ public final class Copy implements Transfer {
     private CopyResult copyWhole() {
         try {
             dropMultipartLeftovers();
-            CopyResult ended = beforeWriting(false);
+            CopyResult ended = beforeWriting(false, null);
             if (ended != null) {
                 return ended;
             }
@@ -323,13 +323,15 @@ public final class Copy implements Transfer {
 
     /**
      * Looks at the destination before a copy writes anything (it is not resuming an upload it started, and no
-     * upload of it may have completed there) and again before it completes its upload ({@code atComplete}): null
-     * to go ahead, else how the copy ends. Unless the request replaces what is there, an object at the
-     * destination ends it: as done when it already holds the source's bytes (its size and ETag), else refused
-     * ({@link FailureKind#DESTINATION_EXISTS}). A destination the keys may not look at (403) is refused the same
-     * way: nothing says the copy would not replace an object.
+     * upload of it may have completed there) and again before it completes its upload, whose parts would make the
+     * ETag {@code ownEtag} ({@code atComplete}; null when that cannot be told): null to go ahead, else how the copy
+     * ends. Unless the request replaces what is there, an object at the destination ends it: as done when it
+     * already is what the copy would make (the ETag of its own parts: a run of it that completed the upload and was
+     * stopped before it could say so) or holds the source's bytes (its size and ETag, or its size and CRC-64),
+     * else refused ({@link FailureKind#DESTINATION_EXISTS}). A destination the keys may not look at (403) is
+     * refused the same way: nothing says the copy would not replace an object.
      */
-    private CopyResult beforeWriting(boolean atComplete) throws InterruptedIOException {
+    private CopyResult beforeWriting(boolean atComplete, String ownEtag) throws InterruptedIOException {
         if (request.replace()) {
             return null;
         }
@@ -348,46 +350,51 @@ public final class Copy implements Transfer {
             return atComplete ? afterFailure(e) : failed("cannot tell whether an object is already at "
                     + request.destination() + ": " + e.getMessage(), e, Download.kindOf(e));
         }
-        if (looksLikeOurs(there)) {
-            notifier.emit(TransferEvent.of(Type.RESUMED, request.destination() + " looks like the result of an earlier "
-                    + "run of this copy that completed its upload but was stopped before it could say so (the "
-                    + "source's size, an ETag of " + earlierParts + " parts); it is written again"));
-            return null;
-        }
-        if (holdsTheSource(there)) {
+        String proof = ownEtag != null && ownEtag.equals(Etags.bare(there.etag())) && there.size() == info.size()
+                ? "the ETag its parts make, " + there.etag() : holdsTheSource(there);
+        if (proof != null) {
             if (atComplete) {
-                abandonUpload("the destination already holds the source's bytes");
+                abandonUpload("the destination already is the copy");
             }
-            deleteCheckpoint();
-            notifier.emit(TransferEvent.of(Type.VERIFIED, request.destination() + " already holds the source's bytes "
-                    + "(its size and ETag " + there.etag() + "); nothing to copy"));
+            if (unrecordedSince == null) {
+                deleteCheckpoint();
+            } else {
+                saveCheckpointQuietly(); // the time of uploads not yet found, for a run to look for them again
+            }
+            notifier.emit(TransferEvent.of(Type.VERIFIED, request.destination() + " already is the copy (" + proof
+                    + "); nothing to copy"));
             reused = info.size();
             return completed(there.etag());
         }
         return refused("an object is already at " + request.destination() + " (" + there.size() + " bytes"
-                + (there.lastModified() == null ? "" : ", modified " + there.lastModified())
-                + "); nothing was copied over it", atComplete);
+                + (there.lastModified() == null ? "" : ", modified " + there.lastModified()) + ")"
+                + (mayBeOurs(there) ? ", probably the result of a run of this copy that completed its upload but was "
+                + "stopped before it could record that (the source's size, an ETag of " + earlierParts + " parts)"
+                : "") + "; nothing was copied over it", atComplete);
     }
 
-    /**
-     * An object with the source's size and a multipart ETag of as many parts as the upload an earlier run of this
-     * copy recorded: that run's own Complete, which it did not live to record (its checkpoint survived, so the copy
-     * was under way, with leave to write there, when the object appeared). Not proof, so it is written again.
-     */
-    private boolean looksLikeOurs(ObjectInfo there) {
-        String etag = Etags.bare(there.etag());
-        return earlierParts > 0 && there.size() == info.size() && etag != null && etag.endsWith("-" + earlierParts);
-    }
-
-    /** Same size and ETag (and CRC-64 where both have one): the object is the source's bytes. */
-    private boolean holdsTheSource(ObjectInfo there) {
-        String etag = Etags.bare(there.etag());
-        if (there.size() != info.size() || etag == null || etag.isEmpty() || !etag.equals(Etags.bare(info.etag()))) {
-            return false;
+    /** How the object is the source's bytes (same size and ETag, or same size and CRC-64), or null. */
+    private String holdsTheSource(ObjectInfo there) {
+        if (there.size() != info.size()) {
+            return null;
         }
         OptionalLong crc = Crc64.from(there.checksums());
         OptionalLong sourceCrc = Crc64.from(info.checksums());
-        return crc.isEmpty() || sourceCrc.isEmpty() || crc.getAsLong() == sourceCrc.getAsLong();
+        if (crc.isPresent() && sourceCrc.isPresent()) {
+            return crc.getAsLong() == sourceCrc.getAsLong() ? "the source's size and CRC-64" : null;
+        }
+        String etag = Etags.bare(there.etag());
+        return etag != null && !etag.isEmpty() && etag.equals(Etags.bare(info.etag())) ? "the source's size and ETag"
+                : null;
+    }
+
+    /**
+     * An object of the source's size whose ETag counts as many parts as the upload of this copy's checkpoint, which
+     * is gone and had not recorded every part: likely that upload's own Complete. Not proof, so only said.
+     */
+    private boolean mayBeOurs(ObjectInfo there) {
+        String etag = Etags.bare(there.etag());
+        return earlierParts > 0 && there.size() == info.size() && etag != null && etag.endsWith("-" + earlierParts);
     }
 
     /**
@@ -416,9 +423,6 @@ public final class Copy implements Transfer {
     private CopyResult copyInParts(long partSize, boolean restarted) {
         try {
             CopyCheckpoint cp = loadUsableCheckpoint();
-            if (cp != null && cp.uploadId() != null && !restarted) {
-                earlierParts = cp.parts().size();
-            }
             if (unrecordedSince != null) {
                 sweepUnrecorded(cp == null ? null : cp.uploadId(), cancel);
             }
@@ -428,7 +432,7 @@ public final class Copy implements Transfer {
                 return completed(null);
             }
             if (resume == Resume.NONE) {
-                CopyResult ended = beforeWriting(false);
+                CopyResult ended = beforeWriting(false, null);
                 if (ended != null) {
                     return ended;
                 }
@@ -529,6 +533,7 @@ public final class Copy implements Transfer {
                     + " already is the completed copy (" + proof + "); nothing to copy again"));
             return Resume.FINISHED;
         }
+        earlierParts = cp.allPartsRecorded() ? 0 : cp.parts().size();
         discardCheckpoint(why, abortUpload);
         return Resume.NONE;
     }
@@ -737,11 +742,26 @@ public final class Copy implements Transfer {
             }
         }, this::fail);
         if (failure.get() == null && stop.kind() == StopRequest.Kind.NONE) {
-            // Complete comes next and the checkpoint is deleted after it; a crash in between is covered by
-            // ListParts. Forcing a save here would make the server's file system flush every part first.
+            // Complete comes next and the checkpoint is deleted after it. Every part is recorded first, so a run
+            // killed after the Complete leaves what proves the destination is its result (the ETag its parts
+            // make); not forced to the disk, which would make a server on this machine flush every part first
             saver.stopWithoutFlush();
+            recordEveryPart();
         } else {
             saver.stopAndFlush();
+        }
+    }
+
+    private void recordEveryPart() {
+        if (request.checkpoint() == null) {
+            return;
+        }
+        try {
+            synchronized (saveLock) {
+                CheckpointFiles.writeUnforced(request.checkpoint(), checkpointNow());
+            }
+        } catch (IOException | RuntimeException e) {
+            notifier.emit(TransferEvent.of(Type.CHECKPOINT_FAILED, e.getMessage()));
         }
     }
 
@@ -827,18 +847,18 @@ public final class Copy implements Transfer {
 
     private CopyResult complete(long partSize, boolean restarted) {
         state = TransferState.VERIFYING;
+        List<UploadedPart> parts = new ArrayList<>(plan.size());
+        for (PartPlan.Range r : plan) {
+            parts.add(new UploadedPart(r.number(), etags.get(r.number() - 1), r.length()));
+        }
         // an object may have arrived at the destination while the parts were copied (or while the copy was paused)
         try {
-            CopyResult ended = beforeWriting(true);
+            CopyResult ended = beforeWriting(true, MultipartEtag.of(parts));
             if (ended != null) {
                 return ended;
             }
         } catch (InterruptedIOException e) {
             return stopped();
-        }
-        List<UploadedPart> parts = new ArrayList<>(plan.size());
-        for (PartPlan.Range r : plan) {
-            parts.add(new UploadedPart(r.number(), etags.get(r.number() - 1), r.length()));
         }
         String etag;
         Map<String, String> reported;
@@ -921,6 +941,7 @@ public final class Copy implements Transfer {
     }
 
     private void resetForRestart() {
+        earlierParts = 0;
         reused = 0;
         copied.set(0);
         partsCopied.set(0);

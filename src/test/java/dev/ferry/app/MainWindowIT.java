@@ -417,9 +417,7 @@ class MainWindowIT {
         Platform.runLater(replace::fire); // it asks first, in a dialog of its own
         WaitForAsyncUtils.waitForFxEvents();
         robot.clickOn("Keep"); // the question, declined
-        Thread.sleep(300);
-        assertThat(service.log(only().id())).as("no second run").filteredOn(l -> l.text().startsWith("starting"))
-                .hasSize(1);
+        assertThat(service.spec(only().id()).map(s -> ((TransferSpec.Copy) s).replace())).contains(false);
         assertThat(only().isCopyOntoExisting()).isTrue();
         Platform.runLater(replace::fire);
         WaitForAsyncUtils.waitForFxEvents();

@@ -280,12 +280,12 @@ class CopyRecoveryIT {
     }
 
     /**
-     * The same on S3, where nothing proves the finished copy when the checkpoint misses parts: the destination has
-     * the source's size and an ETag of the plan's part count, so it is taken for this copy's own result and copied
-     * again over it (exactly), not refused as somebody else's object.
+     * The same on S3, where nothing proves the finished copy when the checkpoint misses parts: the object there
+     * is not replaced without leave, and the refusal says it is probably this copy's own result; with leave, the
+     * copy runs again, exactly.
      */
     @Test
-    void s3AFinishedCopyWhoseCheckpointMissesPartsIsCopiedAgainNotRefused() throws Exception {
+    void s3AFinishedCopyWhoseCheckpointMissesPartsIsRefusedSayingItIsProbablyItsOwn() throws Exception {
         overS3();
         byte[] content = TestData.bytes(11 * MIB + 3, 23);
         ObjectRef src = source(content);
@@ -300,12 +300,17 @@ class CopyRecoveryIT {
         }
         direct.completeMultipartUpload(dst, cp.uploadId(), parts, never);
         assertThat(cp.allPartsRecorded()).as("the checkpoint misses parts").isFalse();
-        RecordingListener events = new RecordingListener();
+        String etag = direct.head(dst, never).etag();
 
-        CopyResult done = run(request, events);
+        CopyResult refused = run(request, new RecordingListener());
+
+        assertThat(refused.failureKind()).as(refused.message()).isEqualTo(FailureKind.DESTINATION_EXISTS);
+        assertThat(refused.message()).contains("probably the result of a run of this copy").contains("3 parts");
+        assertThat(direct.head(dst, never).etag()).as("untouched").isEqualTo(etag);
+
+        CopyResult done = run(request.withReplace(true), new RecordingListener());
 
         assertThat(done.state()).as(done.message()).isEqualTo(TransferState.COMPLETED);
-        assertThat(events.messages(Type.RESUMED)).contains("looks like the result of an earlier run of this copy");
         assertThat(CliOutput.sha256(S3ProxyServer.get().store(), dst.bucket(), dst.key(), content.length))
                 .isEqualTo(TestData.sha256(content));
         assertThat(uploads(dst)).isEmpty();

@@ -369,9 +369,36 @@ class CopyS3IT {
         CopyResult again = new Copy(store, request(src, dst), events).run();
 
         assertThat(again.state()).as(again.message()).isEqualTo(TransferState.COMPLETED);
-        assertThat(events.messages(Type.VERIFIED)).contains("already holds the source's bytes");
+        assertThat(events.messages(Type.VERIFIED)).contains("already is the copy (the source's size and ETag)");
         assertThat(again.parts()).as("requests that copied").isZero();
+        assertThat(events.types()).doesNotContain(Type.PART_SUCCEEDED, Type.UPLOAD_CREATED);
         assertThat(store.head(dst, never).lastModified()).isEqualTo(modified);
         assertThat(fetch(dst)).isEqualTo(content);
+    }
+
+    /**
+     * A paused copy whose destination meanwhile got another object of the same size and as many parts (another
+     * source copied there) is refused at its Complete: that object's ETag is not the one its own parts make.
+     */
+    @Test
+    void anObjectOfTheSameShapeThatArrivesDuringAPauseIsNotReplaced() throws Exception {
+        byte[] content = TestData.bytes(16 * MIB + 9, 20);
+        byte[] other = TestData.bytes(16 * MIB + 9, 21);
+        ObjectRef src = putSource(content, Map.of());
+        ObjectRef otherSrc = putSource(other, Map.of());
+        ObjectRef dst = ObjectRef.of(to, "same-shape.bin");
+        CopyRequest req = request(src, dst).withConnections(1);
+        assertThat(runPausingAfter(req, 1).state()).isEqualTo(TransferState.PAUSED);
+        CopyResult theirs = new Copy(store, request(otherSrc, dst).withCheckpoint(dir.resolve("other.json")), null)
+                .run();
+        assertThat(theirs.state()).as(theirs.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(theirs.parts()).as("as many parts").isEqualTo(CheckpointFiles.read(checkpoint, CopyCheckpoint.class)
+                .parts().size());
+
+        CopyResult refused = new Copy(store, req, null).run();
+
+        assertThat(refused.failureKind()).as(refused.message()).isEqualTo(FailureKind.DESTINATION_EXISTS);
+        assertThat(TestData.sha256(fetch(dst))).isEqualTo(TestData.sha256(other));
+        assertThat(uploadsTo(dst)).hasSize(1);
     }
 }

@@ -65,6 +65,16 @@ public final class CheckpointFiles {
                 tmp -> FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
     }
 
+    /**
+     * Like {@link #write}, atomic, but not forced to the disk: what it writes outlives the process (a kill leaves
+     * the old or the new content), not the machine; for a record wanted at once where forcing would cost more than
+     * it saves.
+     */
+    public static void writeUnforced(Path target, Object value) throws IOException {
+        writeAtomically(target, json().writeValueAsBytes(value),
+                tmp -> FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), false);
+    }
+
     /** Creates the temp file a write goes through (new, writable), with whatever attributes the caller needs. */
     @FunctionalInterface
     public interface TempCreator {
@@ -77,6 +87,11 @@ public final class CheckpointFiles {
      * content, never a mix.
      */
     public static void writeAtomically(Path target, byte[] bytes, TempCreator creator) throws IOException {
+        writeAtomically(target, bytes, creator, true);
+    }
+
+    private static void writeAtomically(Path target, byte[] bytes, TempCreator creator, boolean force)
+            throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         ensureFolder(dir);
         Path tmp = dir.resolve(target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
@@ -86,7 +101,9 @@ public final class CheckpointFiles {
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
-                ch.force(true);
+                if (force) {
+                    ch.force(true);
+                }
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -96,7 +113,9 @@ public final class CheckpointFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
-        forceDirectory(dir);
+        if (force) {
+            forceDirectory(dir);
+        }
     }
 
     /**

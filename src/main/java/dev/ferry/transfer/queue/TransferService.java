@@ -512,9 +512,15 @@ public final class TransferService implements AutoCloseable {
                 && !s.message().equals(Download.CANCELLED_CLEANLY) && !s.message().equals(Copy.CANCELLED_CLEANLY)) {
             // what the cancel could not delete (not the transfer's, or another download's) is said where it is seen
             notice(t.spec().name() + " (removed from the list): " + s.message());
-        } else if (removed && s.state() != TransferState.COMPLETED && s.state() != TransferState.CANCELLED) {
-            // it ended another way before the cancel took (failed, paused): what it left goes as a removal's would
-            executor.execute(() -> discard(t));
+        } else if (removed && s.state() != TransferState.COMPLETED && s.state() != TransferState.CANCELLED
+                && s.failure() != FailureKind.BUSY) {
+            // it ended another way before the cancel took (failed, paused): what it left goes as a removal's
+            // would. Not after a BUSY failure: the checkpoint and files are another run's
+            try {
+                executor.execute(() -> discard(t));
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                discard(t);
+            }
         }
         for (Consumer<TransferSnapshot> l : finishListeners) {
             try {
