@@ -145,8 +145,10 @@ final class TransferPrinter implements TransferListener {
             n.put("etag", r.etag());
             Json.print(out, n);
         } else if (r.succeeded()) {
-            line(String.format(Locale.ROOT, "%s  %s in %.1f s", label, Sizes.format(r.info().size()),
-                    Math.max(elapsedNanos / 1e9, 1e-3)));
+            // nothing copied in this run: the destination already was the copy
+            String already = r.parts() == 0 && r.reused() > 0 ? " (already there, nothing copied)" : "";
+            line(String.format(Locale.ROOT, "%s  %s in %.1f s%s", label, Sizes.format(r.info().size()),
+                    Math.max(elapsedNanos / 1e9, 1e-3), already));
         } else {
             printEnding(r.state(), r.message());
         }

@@ -132,6 +132,14 @@ class CliCopyS3IT {
 
         assertThat(done.exitCode()).as(done.stderr()).isZero();
         assertThat(TestData.sha256(download("kept.bin"))).isEqualTo(TestData.sha256(content));
+
+        // a one-request copy run again finds the source's bytes there: done, and it says nothing was copied
+        s3.put(from, "small.bin", theirs);
+        String[] small = {"copy", "s3://" + from + "/small.bin", "s3://" + to + "/small.bin", "--endpoint", endpoint};
+        assertThat(cli.run(small).exitCode()).isZero();
+        CliRunner.Result again = cli.run(small);
+        assertThat(again.exitCode()).as(again.stderr()).isZero();
+        assertThat(again.stdout()).contains("(already there, nothing copied)");
     }
 
     @Test
