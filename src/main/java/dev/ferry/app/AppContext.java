@@ -50,6 +50,7 @@ public final class AppContext implements AutoCloseable {
         this.model = new QueueModel(service);
         model.useLinks(stores.links());
         this.intake = new Intake(service, stores, background, stores.links(), stores::linkStore);
+        capReceiveBuffers();
     }
 
     /** Opens the app's state in {@code home}; AWS profiles come from this user's environment. */
@@ -63,7 +64,6 @@ public final class AppContext implements AutoCloseable {
         ProfileStore profiles = new ProfileStore(home.resolve(ProfileStore.FILE_NAME), SecretStores.best(home, env));
         ConnectionStores stores = new ConnectionStores(new ProfileConnector(profiles, new AwsProfileImport(env)));
         TransferService service = TransferService.atHome(stores, home);
-        capReceiveBuffers(stores, service);
         return new AppContext(home, settings, stores, service);
     }
 
@@ -73,9 +73,16 @@ public final class AppContext implements AutoCloseable {
      * connections go when the limit changes. (A transfer's own limit does not size them: its connections come from
      * the pool the unlimited ones share.)
      */
-    static void capReceiveBuffers(ConnectionStores stores, TransferService service) {
+    private void capReceiveBuffers() {
         stores.receiveBuffers(() -> HttpClients.receiveBufferFor(service.globalLimit(), PartPlan.DEFAULT_CONNECTIONS));
-        service.onGlobalLimitChanged(stores::limitChanged);
+        // off the thread that moved the slider: the stores' lock may be held while a store opens
+        service.onGlobalLimitChanged(() -> {
+            try {
+                background.execute(stores::limitChanged);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // the app is closing: its connections go with it
+            }
+        });
     }
 
     public Path home() {

@@ -117,7 +117,7 @@ public final class CopyCommand implements Callable<Integer> {
                         result.reused(), result.parts(), result.etag(), result.message()
                         + (result.message().startsWith("cannot tell") ? " (--overwrite copies without looking)"
                         : " (--overwrite replaces it)"),
-                        result.error(), result.failureKind());
+                        result.error(), result.failureKind(), result.alreadyThere());
             }
             printer.printResult(result, System.nanoTime() - t0);
             return DownloadCommand.exitCode(result.state(), result.failureKind());

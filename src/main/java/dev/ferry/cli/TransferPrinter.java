@@ -143,10 +143,11 @@ final class TransferPrinter implements TransferListener {
             n.put("reused", r.reused());
             n.put("parts", r.parts());
             n.put("etag", r.etag());
+            n.put("alreadyThere", r.alreadyThere());
             Json.print(out, n);
         } else if (r.succeeded()) {
             // nothing copied in this run: the destination already was the copy
-            String already = r.parts() == 0 && r.reused() > 0 ? " (already there, nothing copied)" : "";
+            String already = r.alreadyThere() ? " (already there, nothing copied)" : "";
             line(String.format(Locale.ROOT, "%s  %s in %.1f s%s", label, Sizes.format(r.info().size()),
                     Math.max(elapsedNanos / 1e9, 1e-3), already));
         } else {

@@ -90,6 +90,8 @@ public final class Copy implements Transfer {
     private long reused;
     /** The part count of the upload of this copy's checkpoint that was gone with parts unrecorded; 0 when none. */
     private int earlierParts;
+    /** The destination turned out to be the copy already, so this run wrote nothing. */
+    private boolean foundDone;
 
     public Copy(CopyStore store, CopyRequest request, TransferListener listener) {
         // where the server can throttle a copy (TOS), the copy's own limit goes to it with every part copy
@@ -176,7 +178,7 @@ public final class Copy implements Transfer {
                     UnrecordedUploads.sweep(store, dest, since, cp.uploadId(), new CancelSignal());
                 }
             }
-            return CheckpointFiles.delete(request.checkpoint());
+            return forget(request.checkpoint());
         }
     }
 
@@ -364,6 +366,7 @@ public final class Copy implements Transfer {
             notifier.emit(TransferEvent.of(Type.VERIFIED, request.destination() + " already is the copy (" + proof
                     + "); nothing to copy"));
             reused = info.size();
+            foundDone = true;
             return completed(there.etag());
         }
         return refused("an object is already at " + request.destination() + " (" + there.size() + " bytes"
@@ -531,6 +534,7 @@ public final class Copy implements Transfer {
             }
             notifier.emit(TransferEvent.of(Type.VERIFIED, why + ", and " + request.destination()
                     + " already is the completed copy (" + proof + "); nothing to copy again"));
+            foundDone = true;
             return Resume.FINISHED;
         }
         earlierParts = cp.allPartsRecorded() ? 0 : cp.parts().size();
@@ -559,7 +563,10 @@ public final class Copy implements Transfer {
             return crc.getAsLong() == sourceCrc.getAsLong() ? "the source's size and CRC-64" : null;
         }
         if (!cp.allPartsRecorded()) {
-            return null;
+            cp = everyPartOf(cp);
+            if (cp == null) {
+                return null;
+            }
         }
         List<UploadedPart> parts = cp.parts().stream().map(p -> new UploadedPart(p.number(), p.etag(), p.length()))
                 .toList();
@@ -635,7 +642,7 @@ public final class Copy implements Transfer {
         if (abortUpload != null) {
             abortQuietly(abortUpload, "its checkpoint was discarded");
         }
-        CheckpointFiles.delete(request.checkpoint());
+        forget(request.checkpoint());
         return false;
     }
 
@@ -752,17 +759,42 @@ public final class Copy implements Transfer {
         }
     }
 
+    /**
+     * Records every part's ETag in a file beside the checkpoint ({@link #allPartsFile}), not forced to the disk:
+     * forcing would make a server on this machine flush every part first, and the checkpoint itself, forced, stays
+     * as it was, so a machine that loses power loses only this record, never the upload id.
+     */
     private void recordEveryPart() {
         if (request.checkpoint() == null) {
             return;
         }
         try {
-            synchronized (saveLock) {
-                CheckpointFiles.writeUnforced(request.checkpoint(), checkpointNow());
-            }
+            CheckpointFiles.writeUnforced(allPartsFile(request.checkpoint()), checkpointNow());
         } catch (IOException | RuntimeException e) {
             notifier.emit(TransferEvent.of(Type.CHECKPOINT_FAILED, e.getMessage()));
         }
+    }
+
+    /** Where a copy records every part's ETag just before its Complete. */
+    static Path allPartsFile(Path checkpoint) {
+        return checkpoint.resolveSibling(checkpoint.getFileName() + ".all-parts");
+    }
+
+    /** The record of every part of {@code cp}'s upload, when there is one to read; else null. */
+    private CopyCheckpoint everyPartOf(CopyCheckpoint cp) {
+        try {
+            CopyCheckpoint all = CheckpointFiles.read(allPartsFile(request.checkpoint()), CopyCheckpoint.class);
+            return all != null && cp.uploadId() != null && cp.uploadId().equals(all.uploadId())
+                    && all.parts().size() == cp.parts().size() && all.allPartsRecorded() ? all : null;
+        } catch (IOException | RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    /** Deletes a checkpoint and the record of every part beside it; true when the checkpoint existed. */
+    private static boolean forget(Path checkpoint) throws IOException {
+        Files.deleteIfExists(allPartsFile(checkpoint));
+        return CheckpointFiles.delete(checkpoint);
     }
 
     private void copyPart(PartPlan.Range r) {
@@ -836,7 +868,7 @@ public final class Copy implements Transfer {
     private void deleteCheckpoint() {
         if (request.checkpoint() != null) {
             try {
-                CheckpointFiles.delete(request.checkpoint());
+                forget(request.checkpoint());
             } catch (IOException ignored) {
                 // a stale checkpoint is discarded by the next run: its upload no longer completes
             }
@@ -870,7 +902,7 @@ public final class Copy implements Transfer {
         } catch (InterruptedIOException e) {
             return stopped();
         } catch (StoreException e) {
-            if ("NoSuchUpload".equals(e.code()) && completedAlready(parts.size())) {
+            if ("NoSuchUpload".equals(e.code()) && completedAlready(parts)) {
                 // a retried Complete whose first answer was lost: the object is there
                 deleteCheckpoint();
                 return completed(null);
@@ -929,15 +961,32 @@ public final class Copy implements Transfer {
                 + "; the server assembled different bytes: delete the copy and run it again";
     }
 
-    /** Whether the destination already is the completed upload: the source's size and an ETag of that many parts. */
-    private boolean completedAlready(int partCount) {
+    /**
+     * Whether the destination already is the completed upload of {@code parts} (a Complete whose first answer was
+     * lost): the source's size and the ETag those parts make, or, where that cannot be computed (part ETags that
+     * are no MD5s), the source's CRC-64, or else an ETag of that many parts.
+     */
+    private boolean completedAlready(List<UploadedPart> parts) {
+        ObjectInfo written;
         try {
-            ObjectInfo written = store.head(request.destination(), new CancelSignal());
-            String etag = Etags.bare(written.etag());
-            return written.size() == info.size() && etag != null && etag.endsWith("-" + partCount);
+            written = store.head(request.destination(), new CancelSignal());
         } catch (IOException e) {
             return false;
         }
+        String etag = Etags.bare(written.etag());
+        if (written.size() != info.size() || etag == null) {
+            return false;
+        }
+        String expected = MultipartEtag.of(parts);
+        if (expected != null) {
+            return expected.equals(etag);
+        }
+        OptionalLong crc = Crc64.from(written.checksums());
+        OptionalLong sourceCrc = Crc64.from(info.checksums());
+        if (crc.isPresent() && sourceCrc.isPresent()) {
+            return crc.getAsLong() == sourceCrc.getAsLong();
+        }
+        return etag.endsWith("-" + parts.size());
     }
 
     private void resetForRestart() {
@@ -1036,7 +1085,8 @@ public final class Copy implements Transfer {
     }
 
     private CopyResult result(TransferState s, String message, String etag, Throwable t, FailureKind kind) {
-        return new CopyResult(s, request, info, copied.get(), reused, partsCopied.get(), etag, message, t, kind);
+        return new CopyResult(s, request, info, copied.get(), reused, partsCopied.get(), etag, message, t, kind,
+                s == TransferState.COMPLETED && foundDone);
     }
 
     private long doneBytes() {

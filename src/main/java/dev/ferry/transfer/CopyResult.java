@@ -10,9 +10,11 @@ import dev.ferry.storage.ObjectInfo;
  * @param reused   bytes of parts an earlier run had copied
  * @param parts    parts copied in this run (a single CopyObject counts as one)
  * @param etag     the new object's ETag when completed
+ * @param alreadyThere completed because the destination already was the copy: nothing was written in this run
  */
 public record CopyResult(TransferState state, CopyRequest request, ObjectInfo info, long copied, long reused,
-                         int parts, String etag, String message, Throwable error, FailureKind failureKind) {
+                         int parts, String etag, String message, Throwable error, FailureKind failureKind,
+                         boolean alreadyThere) {
     public boolean succeeded() {
         return state == TransferState.COMPLETED;
     }

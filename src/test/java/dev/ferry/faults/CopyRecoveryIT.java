@@ -300,13 +300,14 @@ class CopyRecoveryIT {
         }
         direct.completeMultipartUpload(dst, cp.uploadId(), parts, never);
         assertThat(cp.allPartsRecorded()).as("the checkpoint misses parts").isFalse();
-        String etag = direct.head(dst, never).etag();
+        int sent = proxy.requests().size();
 
         CopyResult refused = run(request, new RecordingListener());
 
         assertThat(refused.failureKind()).as(refused.message()).isEqualTo(FailureKind.DESTINATION_EXISTS);
         assertThat(refused.message()).contains("probably the result of a run of this copy").contains("3 parts");
-        assertThat(direct.head(dst, never).etag()).as("untouched").isEqualTo(etag);
+        assertThat(proxy.requests().stream().skip(sent).map(FaultProxy.Exchange::method))
+                .as("nothing written: no part copied, no upload created or completed").doesNotContain("PUT", "POST");
 
         CopyResult done = run(request.withReplace(true), new RecordingListener());
 
@@ -315,6 +316,45 @@ class CopyRecoveryIT {
                 .isEqualTo(TestData.sha256(content));
         assertThat(uploads(dst)).isEmpty();
         assertThat(filesIn(dir)).isEmpty();
+    }
+
+    /**
+     * The same, with the record of every part a copy writes beside its checkpoint just before its Complete: that
+     * record proves the object is the copy's own result, so nothing is written again.
+     */
+    @Test
+    void s3AFinishedCopyIsKnownByItsRecordOfEveryPart() throws Exception {
+        overS3();
+        byte[] content = TestData.bytes(11 * MIB + 3, 24);
+        ObjectRef src = source(content);
+        ObjectRef dst = ObjectRef.of(bucket(), "dst.bin");
+        CopyRequest request = request(src, dst, PART);
+        CopyCheckpoint cp = pauseAfterParts(request, 1);
+        List<CopyCheckpoint.Part> all = new java.util.ArrayList<>();
+        List<UploadedPart> parts = new java.util.ArrayList<>();
+        for (CopyCheckpoint.Part p : cp.parts()) {
+            String etag = p.etag() != null ? p.etag() : direct.uploadPartCopy(dst, cp.uploadId(), p.number(), src,
+                    p.start(), p.start() + p.length() - 1, null, never);
+            parts.add(new UploadedPart(p.number(), etag, p.length()));
+            all.add(new CopyCheckpoint.Part(p.number(), p.start(), p.length(), etag));
+        }
+        direct.completeMultipartUpload(dst, cp.uploadId(), parts, never);
+        CheckpointFiles.write(dir.resolve("copy.json.all-parts"), new CopyCheckpoint(cp.formatVersion(), cp.kind(),
+                cp.source(), cp.object(), cp.destinationBucket(), cp.destinationKey(), cp.uploadId(),
+                cp.unrecordedUploadsSince(), cp.partSize(), cp.updated(), all));
+        int sent = proxy.requests().size();
+        RecordingListener events = new RecordingListener();
+
+        CopyResult done = run(request, events);
+
+        assertThat(done.state()).as(done.message()).isEqualTo(TransferState.COMPLETED);
+        assertThat(done.alreadyThere()).isTrue();
+        assertThat(events.messages(Type.VERIFIED)).contains("already is the completed copy")
+                .contains("the ETag of the recorded parts");
+        assertThat(proxy.requests().stream().skip(sent).map(FaultProxy.Exchange::method))
+                .as("nothing written").doesNotContain("PUT", "POST");
+        assertThat(uploads(dst)).isEmpty();
+        assertThat(filesIn(dir)).as("the checkpoint and the record of every part").isEmpty();
     }
 
     /**

@@ -395,6 +395,52 @@ class CrashLoopIT {
     }
 
     /**
+     * A run killed while its Complete's answer is held back (the server completed the upload) leaves a checkpoint
+     * that may miss the last parts (made to here, as the saver would have) and, beside it, its record of every
+     * part: the next run knows the object there is its own result by the ETag those parts make (from that record
+     * where the server no longer lists the upload, from the listed parts where it does, as s3proxy does).
+     */
+    @Test
+    void aRunKilledAfterItsCompleteIsKnownByItsRecordOfEveryPart() throws Exception {
+        byte[] content = TestData.bytes(11 * MIB + 5, SEED + 8);
+        String from = s3.newBucket();
+        s3.put(from, "src.bin", content);
+        String to = s3.newBucket();
+        ObjectRef dst = ObjectRef.of(to, "dst.bin");
+        String[] args = {"copy", "s3://" + from + "/src.bin", "s3://" + to + "/dst.bin", "--endpoint",
+                proxy.endpoint().toString(), "--part-size", "5MiB", "--connections", "3", "--json"};
+        proxy.delayAnswers(FaultCalls::isComplete, Duration.ofSeconds(20));
+        CliRunner.Running first = cli.start(args);
+        Await.until("the copy completed on the server", Duration.ofSeconds(60), () -> !first.process().isAlive()
+                || exists(dst));
+        kill(first, "completed on the server, answer held");
+        proxy.clearFaults();
+        Path checkpoint = cli.checkpoints().get(0);
+        Path everyPart = checkpoint.resolveSibling(checkpoint.getFileName() + ".all-parts");
+        assertThat(everyPart).as("the record of every part").exists();
+        CopyCheckpoint cp = CheckpointFiles.read(checkpoint, CopyCheckpoint.class);
+        List<CopyCheckpoint.Part> missing = new ArrayList<>(cp.parts());
+        CopyCheckpoint.Part last = missing.remove(missing.size() - 1);
+        missing.add(new CopyCheckpoint.Part(last.number(), last.start(), last.length(), null));
+        CheckpointFiles.write(checkpoint, new CopyCheckpoint(cp.formatVersion(), cp.kind(), cp.source(), cp.object(),
+                cp.destinationBucket(), cp.destinationKey(), cp.uploadId(), cp.unrecordedUploadsSince(),
+                cp.partSize(), cp.updated(), missing));
+        int sent = proxy.requests().size();
+
+        CliRunner.Result done = cli.run(args);
+
+        assertThat(done.exitCode()).as(done.stdout() + done.stderr()).isZero();
+        assertThat(CliOutput.result(done).get("alreadyThere").asBoolean()).isTrue();
+        // answered ones only: the killed run's unanswered exchanges are counted when their connections drop
+        assertThat(proxy.requests().stream().skip(sent)
+                .filter(e -> e.status() > 0 && e.target().contains("partNumber="))).as("part copies in the last run")
+                .isEmpty();
+        assertThat(CliOutput.sha256(s3.store(), to, dst.key(), content.length)).isEqualTo(TestData.sha256(content));
+        assertThat(uploads(to)).isEmpty();
+        assertThat(filesIn(cli.ferryHome().resolve("checkpoints"))).as("checkpoint folder").isEmpty();
+    }
+
+    /**
      * The same, but the destination replaced meanwhile by other bytes of the same size: that is another writer's
      * object, so the run refuses to copy over it (exit 2, untouched); with --overwrite it is copied again, exactly.
      */

@@ -87,11 +87,25 @@ public final class HttpClients {
      */
     public static OkHttpClient create(int maxConnections, Duration connectTimeout, Duration readTimeout,
                                       boolean tls, java.util.function.IntSupplier receiveBuffer) {
-        return create(maxConnections, connectTimeout, readTimeout, tls,
-                new WideReadSockets(receiveBuffer, WideReadSockets.SPARE_MILLIS));
+        WideReadSockets sockets = new WideReadSockets(receiveBuffer, WideReadSockets.SPARE_MILLIS);
+        // a connection opened under another limit serves the request it is given, then closes: the next one is
+        // opened with a buffer for the limit now (a capped connection kept for minutes would hold a lifted limit
+        // down; an uncapped one would let a new limit's transfer start with a burst)
+        return create(maxConnections, connectTimeout, readTimeout, tls, sockets).newBuilder()
+                .addNetworkInterceptor(chain -> {
+                    okhttp3.Connection c = chain.connection();
+                    if (c != null && sockets.outdated(c.socket())) {
+                        return chain.proceed(chain.request().newBuilder().header("Connection", "close").build());
+                    }
+                    return chain.proceed(chain.request());
+                })
+                .build();
     }
 
-    /** Closes the connections {@code http} holds idle, so the next requests open new ones. */
+    /**
+     * Closes the connections {@code http} holds idle, so the next requests open new ones (those in use close after
+     * their request when the client was made with a receive-buffer supplier that now says otherwise).
+     */
     public static void dropIdle(OkHttpClient http) {
         http.connectionPool().evictAll();
     }

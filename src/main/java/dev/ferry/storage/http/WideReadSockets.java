@@ -72,6 +72,28 @@ final class WideReadSockets extends SocketFactory {
         this.spareMillis = spareMillis;
     }
 
+    /**
+     * Connected sockets of this factory by their local port and remote address (what a TLS socket layered over
+     * one also answers), so a connection the HTTP client hands out can be told apart; kept only when the receive
+     * buffer can change.
+     */
+    private final Map<List<Object>, KernelSocket> live = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static List<Object> keyOf(Socket s) {
+        SocketAddress remote = s.getRemoteSocketAddress();
+        return remote == null ? null : List.of(s.getLocalPort(), remote);
+    }
+
+    /**
+     * Whether the connection of {@code socket} (one of this factory's, or a TLS socket over one) has another
+     * receive buffer than connections opened now would get: the limit changed since, so it should not be reused.
+     */
+    boolean outdated(Socket socket) {
+        List<Object> key = keyOf(socket);
+        KernelSocket k = key == null ? null : live.get(key);
+        return k != null && k.buffer != receiveBuffer.getAsInt();
+    }
+
     @Override
     public Socket createSocket() {
         return new SpareTakingSocket();
@@ -115,20 +137,23 @@ final class WideReadSockets extends SocketFactory {
 
     /** An unconnected kernel socket, its receive buffer asked for before connecting (so the window is offered from the first packet). */
     private Socket rawSocket() throws SocketException {
-        int buffer = receiveBuffer.getAsInt();
-        KernelSocket s = new KernelSocket(buffer > 0);
+        int buffer = Math.max(0, receiveBuffer.getAsInt());
+        KernelSocket s = new KernelSocket(buffer);
         if (buffer > 0) {
             s.setReceiveBufferSize(buffer);
         }
         return s;
     }
 
-    /** A kernel socket made here, which remembers whether its receive buffer was capped (it then reads narrow). */
+    /**
+     * A kernel socket made here, which remembers the receive buffer it asked for (0: the kernel's tuning); a capped
+     * one reads narrow.
+     */
     private static final class KernelSocket extends Socket {
-        final boolean capped;
+        final int buffer;
 
-        KernelSocket(boolean capped) {
-            this.capped = capped;
+        KernelSocket(int buffer) {
+            this.buffer = buffer;
         }
     }
 
@@ -206,7 +231,9 @@ final class WideReadSockets extends SocketFactory {
                     spares.remove(address);
                 }
             }
-            if (s == null || stillFresh(s)) {
+            // one opened before the limit changed has a buffer sized for the old one
+            boolean current = !(s instanceof KernelSocket k) || k.buffer == Math.max(0, receiveBuffer.getAsInt());
+            if (s == null || current && stillFresh(s)) {
                 return s;
             }
             closeQuietly(s);
@@ -312,6 +339,12 @@ final class WideReadSockets extends SocketFactory {
             if (spare == null) {
                 inner().connect(endpoint, timeout);
             }
+            if (inner instanceof KernelSocket k) {
+                List<Object> key = keyOf(k);
+                if (key != null) {
+                    live.put(key, k);
+                }
+            }
         }
 
         @Override
@@ -324,7 +357,7 @@ final class WideReadSockets extends SocketFactory {
             Socket s = inner();
             synchronized (lock) {
                 if (in == null) {
-                    in = s instanceof KernelSocket k && k.capped ? s.getInputStream()
+                    in = s instanceof KernelSocket k && k.buffer > 0 ? s.getInputStream()
                             : new BufferedInputStream(s.getInputStream(), READ_BYTES);
                 }
                 return in;
@@ -372,6 +405,10 @@ final class WideReadSockets extends SocketFactory {
                     closedBeforeConnect = true;
                     return;
                 }
+            }
+            List<Object> key = keyOf(s);
+            if (key != null) {
+                live.remove(key, s);
             }
             s.close();
         }
