@@ -105,11 +105,6 @@ public final class ConnectionStores implements StoreResolver, AutoCloseable {
         }
     }
 
-    /** The HTTP clients of the stores opened so far (the shared link client apart). */
-    synchronized List<OkHttpClient> clients() {
-        return List.copyOf(clients);
-    }
-
     public ProfileConnector connector() {
         return connector;
     }

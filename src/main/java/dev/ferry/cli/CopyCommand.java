@@ -113,11 +113,7 @@ public final class CopyCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             CopyResult result = copy.run();
             if (result.failureKind() == FailureKind.DESTINATION_EXISTS) {
-                result = new CopyResult(result.state(), result.request(), result.info(), result.copied(),
-                        result.reused(), result.parts(), result.etag(), result.message()
-                        + (result.message().startsWith("cannot tell") ? " (--overwrite copies without looking)"
-                        : " (--overwrite replaces it)"),
-                        result.error(), result.failureKind(), result.alreadyThere());
+                result = result.withMessage(result.message() + " (--overwrite replaces what is there)");
             }
             printer.printResult(result, System.nanoTime() - t0);
             return DownloadCommand.exitCode(result.state(), result.failureKind());

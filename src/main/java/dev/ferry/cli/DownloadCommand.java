@@ -34,6 +34,7 @@ import dev.ferry.transfer.PartPlan;
 import dev.ferry.transfer.SafePaths;
 import dev.ferry.transfer.TransferState;
 import dev.ferry.transfer.checkpoint.CheckpointFiles;
+import dev.ferry.transfer.checkpoint.CheckpointLock;
 import dev.ferry.transfer.limit.RateLimiter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -332,8 +333,8 @@ public final class DownloadCommand implements Callable<Integer> {
     private boolean willFetch(ObjectSummary o, ObjectUri under, StoreOptions.Resolved where, Path root) {
         try {
             Path target = SafePaths.resolve(root, pathUnder(under.key(), o.key()));
-            return target == null
-                    || whatIsThere(o, target, resuming(where, under.bucket(), o, target)) == FileOrigin.Match.NO;
+            return target != null
+                    && whatIsThere(o, target, resuming(where, under.bucket(), o, target)) == FileOrigin.Match.NO;
         } catch (IOException | RuntimeException unknown) {
             return true;
         }
@@ -379,7 +380,8 @@ public final class DownloadCommand implements Callable<Integer> {
      * objects would write over each other. The one named like a partial file is left out.
      */
     static String partialFileOf(String name, Set<String> names) {
-        for (String suffix : new String[]{DownloadRequest.TEMP_SUFFIX, DownloadRequest.TEMP_SUFFIX + ".lock"}) {
+        for (String suffix : new String[]{DownloadRequest.TEMP_SUFFIX,
+                DownloadRequest.TEMP_SUFFIX + CheckpointLock.SUFFIX}) {
             if (name.endsWith(suffix) && names.contains(name.substring(0, name.length() - suffix.length()))) {
                 return name.substring(0, name.length() - suffix.length());
             }
@@ -429,7 +431,7 @@ public final class DownloadCommand implements Callable<Integer> {
         try {
             target = SafePaths.resolve(root, pathUnder(under.key(), o.key()));
             if (target == null) {
-                return; // a folder marker
+                return; // a key that names no file (it ends in a separator)
             }
             CheckpointFiles.ensureFolder(target.getParent());
             if (!target.getParent().toRealPath().startsWith(realRoot)) {

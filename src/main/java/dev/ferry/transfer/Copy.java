@@ -325,15 +325,13 @@ public final class Copy implements Transfer {
 
     /**
      * Looks at the destination before a copy writes anything (it is not resuming an upload it started, and no
-     * upload of it may have completed there) and again before it completes its upload, whose parts would make the
-     * ETag {@code ownEtag} ({@code atComplete}; null when that cannot be told): null to go ahead, else how the copy
-     * ends. Unless the request replaces what is there, an object at the destination ends it: as done when it
-     * already is what the copy would make (the ETag of its own parts: a run of it that completed the upload and was
-     * stopped before it could say so) or holds the source's bytes (its size and ETag, or its size and CRC-64),
-     * else refused ({@link FailureKind#DESTINATION_EXISTS}). A destination the keys may not look at (403) is
-     * refused the same way: nothing says the copy would not replace an object.
+     * upload of it may have completed there) and again before it completes its upload of {@code parts}
+     * ({@code atComplete}; null before): null to go ahead, else how the copy ends. Unless the request replaces what
+     * is there, an object at the destination ends it: as done when it already holds the source's bytes
+     * ({@link #sameBytes}), else refused ({@link FailureKind#DESTINATION_EXISTS}). A destination the keys may not
+     * look at (403) is refused the same way: nothing says the copy would not replace an object.
      */
-    private CopyResult beforeWriting(boolean atComplete, String ownEtag) throws InterruptedIOException {
+    private CopyResult beforeWriting(boolean atComplete, List<UploadedPart> parts) throws InterruptedIOException {
         if (request.replace()) {
             return null;
         }
@@ -352,8 +350,7 @@ public final class Copy implements Transfer {
             return atComplete ? afterFailure(e) : failed("cannot tell whether an object is already at "
                     + request.destination() + ": " + e.getMessage(), e, Download.kindOf(e));
         }
-        String proof = ownEtag != null && ownEtag.equals(Etags.bare(there.etag())) && there.size() == info.size()
-                ? "the ETag its parts make, " + there.etag() : holdsTheSource(there);
+        String proof = sameBytes(there, parts);
         if (proof != null) {
             if (atComplete) {
                 abandonUpload("the destination already is the copy");
@@ -376,8 +373,13 @@ public final class Copy implements Transfer {
                 : "") + "; nothing was copied over it", atComplete);
     }
 
-    /** How the object is the source's bytes (same size and ETag, or same size and CRC-64), or null. */
-    private String holdsTheSource(ObjectInfo there) {
+    /**
+     * How {@code there} proves to hold the source's bytes, or null when nothing does: the source's size and, where
+     * both report one, the same CRC-64 (which then decides alone); else the ETag {@code parts} make (when given, and
+     * their ETags are MD5s: a run that completed this upload and was stopped before it could say so), or the
+     * source's own ETag.
+     */
+    private String sameBytes(ObjectInfo there, List<UploadedPart> parts) {
         if (there.size() != info.size()) {
             return null;
         }
@@ -387,8 +389,13 @@ public final class Copy implements Transfer {
             return crc.getAsLong() == sourceCrc.getAsLong() ? "the source's size and CRC-64" : null;
         }
         String etag = Etags.bare(there.etag());
-        return etag != null && !etag.isEmpty() && etag.equals(Etags.bare(info.etag())) ? "the source's size and ETag"
-                : null;
+        if (etag == null || etag.isEmpty()) {
+            return null;
+        }
+        if (parts != null && etag.equals(MultipartEtag.of(parts))) {
+            return "the source's size and the ETag its parts make";
+        }
+        return etag.equals(Etags.bare(info.etag())) ? "the source's size and ETag" : null;
     }
 
     /**
@@ -543,9 +550,8 @@ public final class Copy implements Transfer {
     }
 
     /**
-     * How the destination proves to be the finished copy of this source version, or null when it does not: the
-     * same size and either the same CRC-64 (TOS reports both), or the multipart ETag the checkpoint's recorded
-     * parts make (when it recorded all of them).
+     * How the destination proves to be the finished copy of this source version ({@link #sameBytes}, with the
+     * parts the checkpoint recorded, or the record of every part beside it), or null when it does not.
      */
     private String destinationIsTheCopy(CopyCheckpoint cp) throws InterruptedIOException {
         ObjectInfo dest;
@@ -554,25 +560,9 @@ public final class Copy implements Transfer {
         } catch (StoreException e) {
             return null;
         }
-        if (dest.size() != info.size()) {
-            return null;
-        }
-        OptionalLong crc = Crc64.from(dest.checksums());
-        OptionalLong sourceCrc = Crc64.from(info.checksums());
-        if (crc.isPresent() && sourceCrc.isPresent()) {
-            return crc.getAsLong() == sourceCrc.getAsLong() ? "the source's size and CRC-64" : null;
-        }
-        if (!cp.allPartsRecorded()) {
-            cp = everyPartOf(cp);
-            if (cp == null) {
-                return null;
-            }
-        }
-        List<UploadedPart> parts = cp.parts().stream().map(p -> new UploadedPart(p.number(), p.etag(), p.length()))
-                .toList();
-        String expected = MultipartEtag.of(parts);
-        return expected != null && expected.equals(Etags.bare(dest.etag()))
-                ? "the source's size and the ETag of the recorded parts" : null;
+        CopyCheckpoint all = cp.allPartsRecorded() ? cp : everyPartOf(cp);
+        return sameBytes(dest, all == null ? null : all.parts().stream()
+                .map(p -> new UploadedPart(p.number(), p.etag(), p.length())).toList());
     }
 
     private CopyCheckpoint loadUsableCheckpoint() throws IOException {
@@ -776,7 +766,7 @@ public final class Copy implements Transfer {
     }
 
     /** Where a copy records every part's ETag just before its Complete. */
-    static Path allPartsFile(Path checkpoint) {
+    private static Path allPartsFile(Path checkpoint) {
         return checkpoint.resolveSibling(checkpoint.getFileName() + ".all-parts");
     }
 
@@ -885,7 +875,7 @@ public final class Copy implements Transfer {
         }
         // an object may have arrived at the destination while the parts were copied (or while the copy was paused)
         try {
-            CopyResult ended = beforeWriting(true, MultipartEtag.of(parts));
+            CopyResult ended = beforeWriting(true, parts);
             if (ended != null) {
                 return ended;
             }
@@ -961,11 +951,7 @@ public final class Copy implements Transfer {
                 + "; the server assembled different bytes: delete the copy and run it again";
     }
 
-    /**
-     * Whether the destination already is the completed upload of {@code parts} (a Complete whose first answer was
-     * lost): the source's size and the ETag those parts make, or, where that cannot be computed (part ETags that
-     * are no MD5s), the source's CRC-64, or else an ETag of that many parts.
-     */
+    /** Whether the destination already is the completed upload of {@code parts} (a Complete whose answer was lost). */
     private boolean completedAlready(List<UploadedPart> parts) {
         ObjectInfo written;
         try {
@@ -973,20 +959,13 @@ public final class Copy implements Transfer {
         } catch (IOException e) {
             return false;
         }
+        if (sameBytes(written, parts) != null) {
+            return true;
+        }
+        // nothing that could prove it (part ETags that are no MD5s, no CRC-64): an ETag of that many parts will do
         String etag = Etags.bare(written.etag());
-        if (written.size() != info.size() || etag == null) {
-            return false;
-        }
-        String expected = MultipartEtag.of(parts);
-        if (expected != null) {
-            return expected.equals(etag);
-        }
-        OptionalLong crc = Crc64.from(written.checksums());
-        OptionalLong sourceCrc = Crc64.from(info.checksums());
-        if (crc.isPresent() && sourceCrc.isPresent()) {
-            return crc.getAsLong() == sourceCrc.getAsLong();
-        }
-        return etag.endsWith("-" + parts.size());
+        return written.size() == info.size() && MultipartEtag.of(parts) == null
+                && Crc64.from(written.checksums()).isEmpty() && etag != null && etag.endsWith("-" + parts.size());
     }
 
     private void resetForRestart() {

@@ -18,4 +18,9 @@ public record CopyResult(TransferState state, CopyRequest request, ObjectInfo in
     public boolean succeeded() {
         return state == TransferState.COMPLETED;
     }
+
+    /** The same result, said in other words. */
+    public CopyResult withMessage(String m) {
+        return new CopyResult(state, request, info, copied, reused, parts, etag, m, error, failureKind, alreadyThere);
+    }
 }

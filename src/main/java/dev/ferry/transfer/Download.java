@@ -294,7 +294,7 @@ public final class Download implements Transfer {
             try {
                 DownloadCheckpoint cp = CheckpointFiles.read(request.checkpoint(), DownloadCheckpoint.class);
                 if (cp != null && cp.tempFile() != null && !cp.tempPath().equals(temp)
-                        && cp.tempFile().endsWith(".ferry-partial")) {
+                        && cp.tempFile().endsWith(DownloadRequest.TEMP_SUFFIX)) {
                     any |= Files.deleteIfExists(cp.tempPath());
                 }
             } catch (IOException | RuntimeException unreadable) {
@@ -452,7 +452,7 @@ public final class Download implements Transfer {
             return "destination is a folder: " + dest;
         }
         if (Files.exists(dest) && !request.overwrite()) {
-            return "destination already exists: " + dest + " (use --overwrite to replace it)";
+            return destinationExists();
         }
         return null;
     }
@@ -511,19 +511,32 @@ public final class Download implements Transfer {
         try {
             moveIntoPlace();
         } catch (FileAlreadyExistsException e) {
-            return finishFailed("destination already exists: " + request.destination()
-                    + " (use --overwrite to replace it)", e, FailureKind.INPUT);
+            return finishFailed(destinationExists(), e, FailureKind.INPUT);
         } catch (IOException e) {
-            notifier.emit(TransferEvent.of(Type.RENAME_FAILED, describe(e)));
-            return finishFailed("cannot rename " + request.tempFile() + " to " + request.destination() + ": "
-                    + describe(e), e, localKind(e));
+            return renameFailed(e);
         }
-        notifier.emit(TransferEvent.of(Type.RENAME_SUCCEEDED, request.destination().toString()));
         reused = info.size();
-        releaseLock();
+        return inPlace("downloaded " + info.size() + " bytes to " + request.destination()
+                + " (an earlier run had finished the file; only its rename was left)");
+    }
+
+    private String destinationExists() {
+        return "destination already exists: " + request.destination() + " (use --overwrite to replace it)";
+    }
+
+    private DownloadResult renameFailed(IOException e) {
+        notifier.emit(TransferEvent.of(Type.RENAME_FAILED, describe(e)));
+        return finishFailed("cannot rename " + request.tempFile() + " to " + request.destination() + ": "
+                + describe(e), e, localKind(e));
+    }
+
+    /** The file is in place: the run ends completed, with nothing of it left beside the file. */
+    private DownloadResult inPlace(String message) {
+        notifier.emit(TransferEvent.of(Type.RENAME_SUCCEEDED, request.destination().toString()));
+        deleteCheckpoint();
+        releaseLock(); // gone before the state says so
         state = TransferState.COMPLETED;
-        return result(TransferState.COMPLETED, "downloaded " + info.size() + " bytes to " + request.destination()
-                + " (an earlier run had finished the file; only its rename was left)", null, FailureKind.NONE);
+        return result(TransferState.COMPLETED, message, null, FailureKind.NONE);
     }
 
     /**
@@ -1401,21 +1414,12 @@ public final class Download implements Transfer {
             backToPartial();
             notifier.emit(TransferEvent.of(Type.RENAME_FAILED, "destination already exists"));
             saveFinalCheckpoint();
-            return finishFailed("destination already exists: " + request.destination()
-                    + " (use --overwrite to replace it)", e, FailureKind.INPUT);
+            return finishFailed(destinationExists(), e, FailureKind.INPUT);
         } catch (IOException e) {
             backToPartial();
-            notifier.emit(TransferEvent.of(Type.RENAME_FAILED, describe(e)));
-            return finishFailed("cannot rename " + request.tempFile() + " to " + request.destination() + ": "
-                    + describe(e), e, localKind(e));
+            return renameFailed(e);
         }
-        notifier.emit(TransferEvent.of(Type.RENAME_SUCCEEDED, request.destination().toString()));
-        deleteCheckpoint();
-        // gone before the state says so: a finished download leaves nothing beside its file
-        releaseLock();
-        state = TransferState.COMPLETED;
-        return result(TransferState.COMPLETED, "downloaded " + obj.size() + " bytes to " + request.destination(),
-                null, FailureKind.NONE);
+        return inPlace("downloaded " + obj.size() + " bytes to " + request.destination());
     }
 
     /** A temp file that did not go into place after all stays a partial download, as its checkpoint describes it. */

@@ -13,39 +13,25 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ferry.storage.CancelSignal;
 import dev.ferry.storage.ObjectRef;
 import dev.ferry.testing.CliRunner;
-import dev.ferry.testing.S3ProxyServer;
 import dev.ferry.testing.TestData;
 import dev.ferry.transfer.checkpoint.CheckpointFiles;
 import dev.ferry.transfer.checkpoint.CopyCheckpoint;
 
 /** `ferry copy` in a child JVM against a real S3 server. */
-class CliCopyS3IT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MIB = 1 << 20;
-
-    @TempDir
-    Path dir;
-    S3ProxyServer s3;
-    CliRunner cli;
+class CliCopyS3IT extends CliS3Test {
     String from;
     String to;
-    String endpoint;
 
     @BeforeEach
-    void setUp() throws IOException {
-        s3 = S3ProxyServer.get();
-        cli = new CliRunner(Files.createDirectories(dir.resolve("home"))).env(s3.cliEnv());
-        from = s3.newBucket();
+    void buckets() {
+        from = bucket;
         to = s3.newBucket();
-        endpoint = s3.endpoint().toString();
     }
 
     @Test
@@ -121,7 +107,7 @@ class CliCopyS3IT {
         CliRunner.Result refused = cli.run(args);
 
         assertError(refused, "already at " + to + "/kept.bin");
-        assertThat(refused.stderr()).contains("1000 bytes").contains("(--overwrite replaces it)");
+        assertThat(refused.stderr()).contains("1000 bytes").contains("(--overwrite replaces what is there)");
         assertThat(Files.readAllBytes(download("kept.bin"))).isEqualTo(theirs);
         assertThat(s3.store().listMultipartUploads(to, "", new CancelSignal())).isEmpty();
         assertThat(cli.checkpoints()).isEmpty();

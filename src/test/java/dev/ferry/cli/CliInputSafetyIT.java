@@ -13,15 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ferry.testing.CliRunner;
-import dev.ferry.testing.S3ProxyServer;
 import dev.ferry.testing.TestData;
 
 /**
@@ -29,26 +25,7 @@ import dev.ferry.testing.TestData;
  * something else, a bucket named without a key, files already in the destination folder, names that are not
  * quite prefixes. The real `ferry` in a child JVM, against a real S3 server.
  */
-class CliInputSafetyIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MIB = 1 << 20;
-
-    @TempDir
-    Path dir;
-
-    S3ProxyServer s3;
-    CliRunner cli;
-    String bucket;
-    String endpoint;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        s3 = S3ProxyServer.get();
-        cli = new CliRunner(Files.createDirectories(dir.resolve("home"))).env(s3.cliEnv());
-        bucket = s3.newBucket();
-        endpoint = s3.endpoint().toString();
-    }
-
+class CliInputSafetyIT extends CliS3Test {
     // ------------------------------------------------------------------ --checkpoint FILE
 
     @Test

@@ -11,40 +11,17 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ferry.testing.CliRunner;
-import dev.ferry.testing.S3ProxyServer;
 import dev.ferry.testing.TestData;
 import dev.ferry.transfer.checkpoint.CheckpointFiles;
 import dev.ferry.transfer.checkpoint.DownloadCheckpoint;
 
 /** The real `ferry` command line, in a child JVM, against a real S3 server. */
-class CliS3IT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MIB = 1 << 20;
-
-    @TempDir
-    Path dir;
-
-    S3ProxyServer s3;
-    CliRunner cli;
-    String bucket;
-    String endpoint;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        s3 = S3ProxyServer.get();
-        cli = new CliRunner(Files.createDirectories(dir.resolve("home"))).env(s3.cliEnv());
-        bucket = s3.newBucket();
-        endpoint = s3.endpoint().toString();
-    }
-
+class CliS3IT extends CliS3Test {
     @Test
     void downloadsToFolderAndReportsJsonResult() throws Exception {
         byte[] content = TestData.bytes(11 * MIB + 7, 11);

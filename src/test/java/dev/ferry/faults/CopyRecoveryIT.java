@@ -258,13 +258,7 @@ class CopyRecoveryIT {
         ObjectRef dst = ObjectRef.of(bucket(), "dst.bin");
         CopyRequest request = request(src, dst, 64 << 10);
         CopyCheckpoint cp = pauseAfterParts(request, 2);
-        List<UploadedPart> parts = new java.util.ArrayList<>();
-        for (CopyCheckpoint.Part p : cp.parts()) {
-            String etag = p.etag() != null ? p.etag() : direct.uploadPartCopy(dst, cp.uploadId(), p.number(), src,
-                    p.start(), p.start() + p.length() - 1, null, never);
-            parts.add(new UploadedPart(p.number(), etag, p.length()));
-        }
-        direct.completeMultipartUpload(dst, cp.uploadId(), parts, never);
+        completeOutside(cp, src, dst);
         assertThat(cp.allPartsRecorded()).as("the checkpoint misses parts").isFalse();
         int sent = proxy.requests().size();
 
@@ -292,13 +286,7 @@ class CopyRecoveryIT {
         ObjectRef dst = ObjectRef.of(bucket(), "dst.bin");
         CopyRequest request = request(src, dst, PART);
         CopyCheckpoint cp = pauseAfterParts(request, 1);
-        List<UploadedPart> parts = new java.util.ArrayList<>();
-        for (CopyCheckpoint.Part p : cp.parts()) {
-            String etag = p.etag() != null ? p.etag() : direct.uploadPartCopy(dst, cp.uploadId(), p.number(), src,
-                    p.start(), p.start() + p.length() - 1, null, never);
-            parts.add(new UploadedPart(p.number(), etag, p.length()));
-        }
-        direct.completeMultipartUpload(dst, cp.uploadId(), parts, never);
+        completeOutside(cp, src, dst);
         assertThat(cp.allPartsRecorded()).as("the checkpoint misses parts").isFalse();
         int sent = proxy.requests().size();
 
@@ -330,15 +318,9 @@ class CopyRecoveryIT {
         ObjectRef dst = ObjectRef.of(bucket(), "dst.bin");
         CopyRequest request = request(src, dst, PART);
         CopyCheckpoint cp = pauseAfterParts(request, 1);
-        List<CopyCheckpoint.Part> all = new java.util.ArrayList<>();
-        List<UploadedPart> parts = new java.util.ArrayList<>();
-        for (CopyCheckpoint.Part p : cp.parts()) {
-            String etag = p.etag() != null ? p.etag() : direct.uploadPartCopy(dst, cp.uploadId(), p.number(), src,
-                    p.start(), p.start() + p.length() - 1, null, never);
-            parts.add(new UploadedPart(p.number(), etag, p.length()));
-            all.add(new CopyCheckpoint.Part(p.number(), p.start(), p.length(), etag));
-        }
-        direct.completeMultipartUpload(dst, cp.uploadId(), parts, never);
+        List<CopyCheckpoint.Part> all = completeOutside(cp, src, dst).stream()
+                .map(u -> new CopyCheckpoint.Part(u.number(), cp.parts().get(u.number() - 1).start(), u.size(),
+                        u.etag())).toList();
         CheckpointFiles.write(dir.resolve("copy.json.all-parts"), new CopyCheckpoint(cp.formatVersion(), cp.kind(),
                 cp.source(), cp.object(), cp.destinationBucket(), cp.destinationKey(), cp.uploadId(),
                 cp.unrecordedUploadsSince(), cp.partSize(), cp.updated(), all));
@@ -350,7 +332,7 @@ class CopyRecoveryIT {
         assertThat(done.state()).as(done.message()).isEqualTo(TransferState.COMPLETED);
         assertThat(done.alreadyThere()).isTrue();
         assertThat(events.messages(Type.VERIFIED)).contains("already is the completed copy")
-                .contains("the ETag of the recorded parts");
+                .contains("the ETag its parts make");
         assertThat(proxy.requests().stream().skip(sent).map(FaultProxy.Exchange::method))
                 .as("nothing written").doesNotContain("PUT", "POST");
         assertThat(uploads(dst)).isEmpty();
@@ -442,6 +424,21 @@ class CopyRecoveryIT {
         assertThat(TestData.sha256(read(dst, content.length))).isEqualTo(TestData.sha256(content));
         assertThat(uploads(dst)).isEmpty();
         assertThat(filesIn(dir)).isEmpty();
+    }
+
+    /**
+     * Finishes a paused copy's upload from outside, as a run killed after its Complete would have: copies the parts
+     * its checkpoint misses and completes the upload. Returns every part.
+     */
+    private List<UploadedPart> completeOutside(CopyCheckpoint cp, ObjectRef src, ObjectRef dst) throws IOException {
+        List<UploadedPart> parts = new java.util.ArrayList<>();
+        for (CopyCheckpoint.Part p : cp.parts()) {
+            String etag = p.etag() != null ? p.etag() : direct.uploadPartCopy(dst, cp.uploadId(), p.number(), src,
+                    p.start(), p.start() + p.length() - 1, null, never);
+            parts.add(new UploadedPart(p.number(), etag, p.length()));
+        }
+        direct.completeMultipartUpload(dst, cp.uploadId(), parts, never);
+        return parts;
     }
 
     /** Runs the copy on one connection, pausing it once {@code parts} parts are copied (the next one's answer held). */

@@ -57,9 +57,7 @@ final class CopyDialog extends Dialog<CopyTarget> {
         prefix.setText(initialPrefix);
         prefix.setPromptText("folder/inside/ (empty for the top of the bucket)");
         replace.setId("copy-replace");
-        replace.setWrapText(true);
-        // off: a copy onto an existing object fails (nothing written) and its row offers to replace
-        replace.setSelected(false);
+        replace.setWrapText(true); // off: a copy onto an existing object fails, and its row offers to replace
         problem.setId("copy-problem");
         problem.setWrapText(true);
         problem.setStyle("-fx-text-fill: #b00020;");
@@ -99,10 +97,6 @@ final class CopyDialog extends Dialog<CopyTarget> {
 
     TextField prefixField() {
         return prefix;
-    }
-
-    CheckBox replaceField() {
-        return replace;
     }
 
     String problemText() {

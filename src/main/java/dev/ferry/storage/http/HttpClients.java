@@ -77,7 +77,7 @@ public final class HttpClients {
     public static OkHttpClient create(int maxConnections, Duration connectTimeout, Duration readTimeout,
                                       boolean tls, int receiveBuffer) {
         return create(maxConnections, connectTimeout, readTimeout, tls,
-                receiveBuffer > 0 ? new WideReadSockets(receiveBuffer) : WideReadSockets.INSTANCE);
+                receiveBuffer > 0 ? new WideReadSockets(receiveBuffer) : WideReadSockets.INSTANCE).build();
     }
 
     /**
@@ -91,7 +91,7 @@ public final class HttpClients {
         // a connection opened under another limit serves the request it is given, then closes: the next one is
         // opened with a buffer for the limit now (a capped connection kept for minutes would hold a lifted limit
         // down; an uncapped one would let a new limit's transfer start with a burst)
-        return create(maxConnections, connectTimeout, readTimeout, tls, sockets).newBuilder()
+        return create(maxConnections, connectTimeout, readTimeout, tls, sockets)
                 .addNetworkInterceptor(chain -> {
                     okhttp3.Connection c = chain.connection();
                     if (c != null && sockets.outdated(c.socket())) {
@@ -110,8 +110,8 @@ public final class HttpClients {
         http.connectionPool().evictAll();
     }
 
-    private static OkHttpClient create(int maxConnections, Duration connectTimeout, Duration readTimeout,
-                                       boolean tls, WideReadSockets sockets) {
+    private static OkHttpClient.Builder create(int maxConnections, Duration connectTimeout, Duration readTimeout,
+                                               boolean tls, WideReadSockets sockets) {
         int pool = Math.max(5, maxConnections);
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(Math.max(64, pool));
@@ -130,8 +130,7 @@ public final class HttpClients {
                 .writeTimeout(readTimeout)
                 .retryOnConnectionFailure(false)
                 .followRedirects(false)
-                .followSslRedirects(false)
-                .build();
+                .followSslRedirects(false);
     }
 
     /**

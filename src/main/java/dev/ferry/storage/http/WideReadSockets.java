@@ -56,28 +56,39 @@ final class WideReadSockets extends SocketFactory {
      * each time a kernel socket is made, so a limit that changes applies to the connections opened from then on.
      */
     private final IntSupplier receiveBuffer;
+    /** Whether the buffer can change, so connected sockets are kept track of ({@link #outdated}). */
+    private final boolean changes;
+    /**
+     * Connected sockets of this factory by their local port and remote address (what a TLS socket layered over one
+     * also answers), so a connection the HTTP client hands out can be told apart; only when the buffer can change.
+     */
+    private final Map<List<Object>, KernelSocket> live = new java.util.concurrent.ConcurrentHashMap<>();
     /** Connections opened ahead, by the address they lead to; guarded by itself. */
     private final Map<SocketAddress, Deque<Socket>> spares = new HashMap<>();
 
     WideReadSockets(int receiveBuffer) {
-        this(() -> receiveBuffer, SPARE_MILLIS);
+        this(receiveBuffer, SPARE_MILLIS);
     }
 
     WideReadSockets(int receiveBuffer, long spareMillis) {
-        this(() -> receiveBuffer, spareMillis);
+        this(() -> receiveBuffer, spareMillis, false);
     }
 
+    /** Sockets whose buffer {@code receiveBuffer} gives as each is made: it may change from one to the next. */
     WideReadSockets(IntSupplier receiveBuffer, long spareMillis) {
+        this(receiveBuffer, spareMillis, true);
+    }
+
+    private WideReadSockets(IntSupplier receiveBuffer, long spareMillis, boolean changes) {
         this.receiveBuffer = receiveBuffer;
         this.spareMillis = spareMillis;
+        this.changes = changes;
     }
 
-    /**
-     * Connected sockets of this factory by their local port and remote address (what a TLS socket layered over
-     * one also answers), so a connection the HTTP client hands out can be told apart; kept only when the receive
-     * buffer can change.
-     */
-    private final Map<List<Object>, KernelSocket> live = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The receive buffer a socket made now asks for; 0 for the kernel's own tuning. */
+    private int bufferNow() {
+        return Math.max(0, receiveBuffer.getAsInt());
+    }
 
     private static List<Object> keyOf(Socket s) {
         SocketAddress remote = s.getRemoteSocketAddress();
@@ -91,7 +102,7 @@ final class WideReadSockets extends SocketFactory {
     boolean outdated(Socket socket) {
         List<Object> key = keyOf(socket);
         KernelSocket k = key == null ? null : live.get(key);
-        return k != null && k.buffer != receiveBuffer.getAsInt();
+        return k != null && k.buffer != bufferNow();
     }
 
     @Override
@@ -137,7 +148,7 @@ final class WideReadSockets extends SocketFactory {
 
     /** An unconnected kernel socket, its receive buffer asked for before connecting (so the window is offered from the first packet). */
     private Socket rawSocket() throws SocketException {
-        int buffer = Math.max(0, receiveBuffer.getAsInt());
+        int buffer = bufferNow();
         KernelSocket s = new KernelSocket(buffer);
         if (buffer > 0) {
             s.setReceiveBufferSize(buffer);
@@ -232,7 +243,7 @@ final class WideReadSockets extends SocketFactory {
                 }
             }
             // one opened before the limit changed has a buffer sized for the old one
-            boolean current = !(s instanceof KernelSocket k) || k.buffer == Math.max(0, receiveBuffer.getAsInt());
+            boolean current = !(s instanceof KernelSocket k) || k.buffer == bufferNow();
             if (s == null || current && stillFresh(s)) {
                 return s;
             }
@@ -339,7 +350,7 @@ final class WideReadSockets extends SocketFactory {
             if (spare == null) {
                 inner().connect(endpoint, timeout);
             }
-            if (inner instanceof KernelSocket k) {
+            if (changes && inner instanceof KernelSocket k) {
                 List<Object> key = keyOf(k);
                 if (key != null) {
                     live.put(key, k);
@@ -406,7 +417,7 @@ final class WideReadSockets extends SocketFactory {
                     return;
                 }
             }
-            List<Object> key = keyOf(s);
+            List<Object> key = changes ? keyOf(s) : null;
             if (key != null) {
                 live.remove(key, s);
             }

@@ -41,10 +41,13 @@ public final class CheckpointLock implements AutoCloseable {
         this.key = key;
     }
 
+    /** What a lock file's name adds to its checkpoint's. */
+    public static final String SUFFIX = ".lock";
+
     /** The lock file of {@code checkpoint}: beside it, {@code <name>.lock}. */
     public static Path fileOf(Path checkpoint) {
         Path abs = checkpoint.toAbsolutePath().normalize();
-        return abs.resolveSibling(abs.getFileName() + ".lock");
+        return abs.resolveSibling(abs.getFileName() + SUFFIX);
     }
 
     /** Locks {@code checkpoint}; null when another process or another transfer of this JVM holds it. */

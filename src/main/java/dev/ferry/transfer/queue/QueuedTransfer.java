@@ -127,6 +127,7 @@ final class QueuedTransfer {
         state = TransferState.CONNECTING;
         lastLive = TransferState.CONNECTING;
         message = "";
+        failure = FailureKind.NONE;
         still = null;
         failedParts.clear();
         appendLog("starting", false);
@@ -250,8 +251,7 @@ final class QueuedTransfer {
             s = transfer.state() == TransferState.QUEUED ? TransferState.CONNECTING : transfer.state();
             // how a run ended is shown once it has ended (finish): before that, its outcome is not all known yet
             // (why it failed, whether its files are cleaned up), so the last state of the run itself stays
-            if (s == TransferState.COMPLETED || s == TransferState.FAILED || s == TransferState.CANCELLED
-                    || s == TransferState.PAUSED) {
+            if (s.isTerminal()) {
                 s = lastLive;
             } else {
                 lastLive = s;
@@ -266,7 +266,7 @@ final class QueuedTransfer {
             eta = p.etaSeconds();
         }
         return new TransferSnapshot(id, spec.kind(), spec.name(), sourceText, destinationText, checkpoint, s, tot, dn,
-                rate, eta, limit, message, pd, pt, transfer == null ? failure : FailureKind.NONE);
+                rate, eta, limit, message, pd, pt, failure);
     }
 
     synchronized List<PartState> parts() {
@@ -294,10 +294,8 @@ final class QueuedTransfer {
         TransferSnapshot s = snapshot();
         // the run's own state: one that has just ended is saved as ended, though the row shows it once finished
         TransferState now = transfer != null ? transfer.state() : state;
-        TransferState saved = pausedForShutdown || now == TransferState.QUEUED || now == TransferState.CONNECTING
-                || now == TransferState.TRANSFERRING || now == TransferState.VERIFYING ? TransferState.QUEUED : now;
-        return QueueFile.item(id, spec, saved, message, transfer == null ? failure : FailureKind.NONE, limit,
-                s.total(), s.done());
+        TransferState saved = pausedForShutdown || !now.isTerminal() ? TransferState.QUEUED : now;
+        return QueueFile.item(id, spec, saved, message, failure, limit, s.total(), s.done());
     }
 
     /** Records the run's events in the log and keeps the set of failed parts for the part map. */
