@@ -147,10 +147,10 @@ public final class Packager {
 
     /**
      * The classes representative command-line runs load, each run in a scratch data folder, merged in first-loaded
-     * order: help; a download, a folder download, a listing and a link download against {@link StartupServer} (so
-     * the archive holds what a real transfer loads between its first request and its last byte, which would
-     * otherwise be read from the jar and verified on the way to the first GET); a download whose connection is
-     * refused (the error path); status; and, where there is a display, a start of the window.
+     * order: help; a download (limited, so that it saves a checkpoint), a folder download, a listing and a link
+     * download against {@link StartupServer} (so the archive holds what a real transfer loads between its first
+     * request and its last byte, which would otherwise be read from the jar and verified on the way); a download
+     * whose connection is refused (the error path); status; and, where there is a display, a start of the window.
      */
     private List<String> classList(Path runtime, Path ferryJar) throws IOException, InterruptedException {
         Path scratch = Files.createDirectories(dest.resolve("classlist-runs"));
@@ -164,8 +164,10 @@ public final class Packager {
             List<ClassListRun> runs = List.of(
                     ClassListRun.of("--help"),
                     ClassListRun.of("download", "--help"),
+                    // limited so that it outlasts the first checkpoint save (Download.CHECKPOINT_INTERVAL_MILLIS):
+                    // the JSON mapper's classes are then in the archive too
                     ClassListRun.of("download", "s3://startup/object.bin", scratch.resolve("object.bin").toString(),
-                            "--endpoint", endpoint, "--part-size", "5MiB", "--connections", "3"),
+                            "--endpoint", endpoint, "--part-size", "5MiB", "--connections", "3", "--limit", "12MiB"),
                     ClassListRun.of("download", "s3://startup/folder/", scratch.resolve("folder").toString(),
                             "--endpoint", endpoint, "--no-checkpoint"),
                     ClassListRun.of("ls", "s3://startup/", "--endpoint", endpoint),
