@@ -7,16 +7,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 import dev.ferry.app.queue.LinkBook;
 import dev.ferry.profiles.ConnectionProfile;
 import dev.ferry.profiles.ProfileConnector;
+import dev.ferry.profiles.ResolvedProfile;
 import dev.ferry.storage.CopyStore;
 import dev.ferry.storage.ObjectStore;
 import dev.ferry.storage.http.HttpClients;
 import dev.ferry.storage.http.Link;
 import dev.ferry.storage.http.LinkStore;
 import dev.ferry.storage.http.RetryPolicy;
+import dev.ferry.transfer.PartPlan;
 import dev.ferry.transfer.queue.StoreResolver;
 import dev.ferry.transfer.queue.TransferSpec;
 import okhttp3.OkHttpClient;
@@ -40,7 +43,10 @@ public final class ConnectionStores implements StoreResolver, AutoCloseable {
     private volatile IntSupplier receiveBuffer = () -> 0;
     private final List<CopyStore> retired = new ArrayList<>();
 
-    private record Opened(ConnectionProfile profile, CopyStore store) {
+    private record Opened(ResolvedProfile resolved, CopyStore store) {
+        ConnectionProfile profile() {
+            return resolved.profile();
+        }
     }
 
     public ConnectionStores(ProfileConnector connector) {
@@ -59,13 +65,57 @@ public final class ConnectionStores implements StoreResolver, AutoCloseable {
         if (!LinkBook.isLink(download.connectionId())) {
             return store(download.connectionId());
         }
-        Link link;
+        return linkStore(link(download));
+    }
+
+    private Link link(TransferSpec.Download download) throws IOException {
         try {
-            link = links.link(download.connectionId(), download.source());
+            return links.link(download.connectionId(), download.source());
         } catch (IllegalArgumentException unreadable) {
             throw new IOException("the link of this download cannot be read back; add it again", unreadable);
         }
-        return linkStore(link);
+    }
+
+    /**
+     * A download whose own limit calls for smaller kernel receive buffers than the shared connections are opened
+     * with gets connections of its own, opened with buffers for the smaller of its limit and the global one (a
+     * shared connection's buffer would fill at the link's full speed at the start, a burst far above a low limit).
+     * When its limit changes while it runs, its connections opened under the old one close after their request.
+     */
+    @Override
+    public Lease downloadStore(TransferSpec.Download download, LongSupplier limit) throws IOException {
+        int connections = download.connections() > 0 ? download.connections() : PartPlan.DEFAULT_CONNECTIONS;
+        IntSupplier own = () -> smaller(receiveBuffer.getAsInt(),
+                HttpClients.receiveBufferFor(limit.getAsLong(), connections));
+        int wanted = own.getAsInt();
+        if (wanted == 0 || wanted == receiveBuffer.getAsInt()) {
+            return StoreResolver.super.downloadStore(download, limit);
+        }
+        Link link = LinkBook.isLink(download.connectionId()) ? link(download) : null;
+        ResolvedProfile resolved = link == null ? opened(download.connectionId()).resolved() : null;
+        OkHttpClient http = HttpClients.create(MAX_CONNECTIONS, HttpClients.CONNECT_TIMEOUT, HttpClients.READ_TIMEOUT,
+                link != null || ProfileConnector.speaksTls(resolved.profile()), own);
+        ObjectStore store;
+        try {
+            store = link != null ? new LinkStore(link, http, RetryPolicy.DEFAULT) : ProfileConnector.open(resolved, http);
+        } catch (RuntimeException e) {
+            HttpClients.shutdown(http);
+            throw e;
+        }
+        synchronized (this) {
+            clients.add(http); // a change of the global limit drops its idle connections too
+        }
+        return new Lease(store, () -> {
+            synchronized (this) {
+                clients.remove(http);
+            }
+            HttpClients.shutdown(http);
+        });
+    }
+
+    /** The smaller of two receive buffers, where 0 (the kernel's own tuning) is the largest. */
+    private static int smaller(int a, int b) {
+        return a == 0 ? b : b == 0 ? a : Math.min(a, b);
     }
 
     /** A store of one plain link, on the client all links share. */
@@ -111,26 +161,32 @@ public final class ConnectionStores implements StoreResolver, AutoCloseable {
 
     @Override
     public synchronized CopyStore store(String connectionId) throws IOException {
+        return opened(connectionId).store();
+    }
+
+    private synchronized Opened opened(String connectionId) throws IOException {
         ConnectionProfile profile = profile(connectionId).orElseThrow(() -> new IOException(
                 "the connection this transfer used no longer exists; add it again under Connections"));
         Opened o = open.get(connectionId);
         if (o != null && o.profile().equals(profile)) {
-            return o.store();
+            return o;
         }
         if (o != null) {
             retired.add(o.store());
         }
+        ResolvedProfile resolved = connector.resolve(profile);
         CopyStore store;
         try {
             OkHttpClient http = client(ProfileConnector.speaksTls(profile));
-            store = connector.open(profile, http);
+            store = ProfileConnector.open(resolved, http);
             clients.add(http);
         } catch (IllegalArgumentException badProfile) { // edited by hand into something its kind cannot use
             throw new IOException("the connection '" + profile.name() + "' cannot be used: " + badProfile.getMessage()
                     + "; edit it under Connections", badProfile);
         }
-        open.put(connectionId, new Opened(profile, store));
-        return store;
+        Opened opened = new Opened(resolved, store);
+        open.put(connectionId, opened);
+        return opened;
     }
 
     /**

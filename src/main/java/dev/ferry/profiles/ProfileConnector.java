@@ -74,9 +74,9 @@ public final class ProfileConnector {
         return open(resolve(profile), maxConnections);
     }
 
-    /** A store for the profile on {@code http}, a client the caller made, shares and lets go of. */
-    public CopyStore open(ConnectionProfile profile, OkHttpClient http) throws IOException {
-        return open(resolve(profile), http, RetryPolicy.DEFAULT);
+    /** A store for a profile already resolved, on {@code http}, a client the caller made, shares and lets go of. */
+    public static CopyStore open(ResolvedProfile resolved, OkHttpClient http) {
+        return open(resolved, http, RetryPolicy.DEFAULT);
     }
 
     /** Whether the profile's endpoint is https (a client for it then loads the trust store). */

@@ -19,12 +19,14 @@ import dev.ferry.testing.FaultProxy;
 import dev.ferry.testing.S3ProxyServer;
 import dev.ferry.testing.TestData;
 import dev.ferry.transfer.TransferState;
+import dev.ferry.transfer.queue.TransferService;
 import dev.ferry.transfer.queue.TransferSpec;
 
 /**
- * The app's global limit holds what the link carries from a download's first moment. Without capped kernel
- * receive buffers, each of a download's eight connections would take megabytes at the link's full speed (on
- * loopback, at once) while the limiter waits; the proxy in front of the server counts what it hands the client.
+ * The app's global limit, and a transfer's own, hold what the link carries from a download's first moment. Without
+ * capped kernel receive buffers, each of a download's eight connections would take megabytes at the link's full
+ * speed (on loopback, at once) while the limiter waits; the proxy in front of the server counts what it hands the
+ * client.
  */
 class AppBandwidthIT {
     private static final int KIB = 1 << 10;
@@ -36,6 +38,16 @@ class AppBandwidthIT {
 
     @Test
     void aDownloadUnderTheGlobalLimitStartsWithoutABurst() throws Exception {
+        downloadStartsWithoutABurst(true);
+    }
+
+    @Test
+    void aDownloadUnderItsOwnLimitStartsWithoutABurst() throws Exception {
+        downloadStartsWithoutABurst(false);
+    }
+
+    /** Holds a download of 24 MiB to {@link #LIMIT} (the global limit, or its own), then lifts the limit. */
+    private void downloadStartsWithoutABurst(boolean global) throws Exception {
         S3ProxyServer s3 = S3ProxyServer.get();
         String bucket = s3.newBucket();
         byte[] content = TestData.bytes(24 * MIB, 41);
@@ -51,12 +63,18 @@ class AppBandwidthIT {
                     "AWS_SHARED_CREDENTIALS_FILE", dir.resolve("none").toString(),
                     "AWS_CONFIG_FILE", dir.resolve("none").toString()));
             try {
-                context.service().setGlobalLimit(LIMIT);
-                context.service().start();
+                TransferService service = context.service();
                 Path file = dir.resolve("big.bin");
+                // added paused, so it starts under the limit
+                long id = service.add(TransferSpec.Download.of(profile.id(), ObjectRef.of(bucket, "big.bin"), file),
+                        true);
+                if (global) {
+                    service.setGlobalLimit(LIMIT);
+                } else {
+                    service.setLimit(id, LIMIT);
+                }
                 long started = System.nanoTime();
-                long id = context.service().add(TransferSpec.Download.of(profile.id(),
-                        ObjectRef.of(bucket, "big.bin"), file));
+                service.resume(id);
                 Await.until("bytes flowing", () -> proxy.bytesDown() > 0);
                 Thread.sleep(1500);
                 long down = proxy.bytesDown();
@@ -70,9 +88,12 @@ class AppBandwidthIT {
                         .isLessThan(allowed);
 
                 // lifted, the download finishes, exact (WideReadSocketsTest shows new connections are then uncapped)
-                context.service().setGlobalLimit(0);
-                Await.until("done", () -> context.service().snapshot(id).orElseThrow().state()
-                        == TransferState.COMPLETED);
+                if (global) {
+                    service.setGlobalLimit(0);
+                } else {
+                    service.setLimit(id, 0);
+                }
+                Await.until("done", () -> service.snapshot(id).orElseThrow().state() == TransferState.COMPLETED);
                 assertThat(TestData.sha256(file)).isEqualTo(TestData.sha256(content));
             } finally {
                 context.close();

@@ -1,6 +1,7 @@
 package dev.ferry.transfer.queue;
 
 import java.io.IOException;
+import java.util.function.LongSupplier;
 
 import dev.ferry.storage.CopyStore;
 import dev.ferry.storage.ObjectStore;
@@ -21,6 +22,22 @@ public interface StoreResolver {
      */
     default ObjectStore downloadStore(TransferSpec.Download download) throws IOException {
         return store(download.connectionId());
+    }
+
+    /**
+     * The store a download held to its own limit reads from ({@code limit}: its bytes per second as it is now, 0 for
+     * none; it may change while the download runs), and what to do when the run is over. By default the shared
+     * {@link #downloadStore(TransferSpec.Download)}, with nothing to do after. A resolver that sizes its connections'
+     * kernel receive buffers for a limit gives a download whose own limit is below what the shared connections are
+     * sized for connections of its own, sized for that limit, which {@link Lease#release()} closes.
+     */
+    default Lease downloadStore(TransferSpec.Download download, LongSupplier limit) throws IOException {
+        return new Lease(downloadStore(download), () -> {
+        });
+    }
+
+    /** A store for one run, and what to do once the run is over (call it exactly once). */
+    record Lease(ObjectStore store, Runnable release) {
     }
 
     /**

@@ -459,16 +459,21 @@ public final class TransferService implements AutoCloseable {
     private void run(QueuedTransfer t) {
         try {
             if (t.spec() instanceof TransferSpec.Download d) {
-                ObjectStore store = stores.downloadStore(d);
-                // a folder download recreates the folder's structure; its subfolders appear as their files start
-                Files.createDirectories(d.destination().getParent());
-                DownloadRequest request = downloadRequest(d, store, t.limit());
-                Download download = new Download(store, request, global, t.listener());
-                if (t.attach(download, request.checkpoint())) {
-                    DownloadResult r = download.run();
-                    t.finish(r.state(), r.message(), r.failureKind(), download.progress(), download.parts());
-                } else if (t.state() == TransferState.CANCELLED) {
-                    discard(t);
+                StoreResolver.Lease lease = stores.downloadStore(d, t::limit);
+                try {
+                    ObjectStore store = lease.store();
+                    // a folder download recreates the folder's structure; its subfolders appear as their files start
+                    Files.createDirectories(d.destination().getParent());
+                    DownloadRequest request = downloadRequest(d, store, t.limit());
+                    Download download = new Download(store, request, global, t.listener());
+                    if (t.attach(download, request.checkpoint())) {
+                        DownloadResult r = download.run();
+                        t.finish(r.state(), r.message(), r.failureKind(), download.progress(), download.parts());
+                    } else if (t.state() == TransferState.CANCELLED) {
+                        discard(t);
+                    }
+                } finally {
+                    lease.release().run();
                 }
             } else {
                 TransferSpec.Copy c = (TransferSpec.Copy) t.spec();
