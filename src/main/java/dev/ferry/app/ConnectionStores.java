@@ -93,8 +93,7 @@ public final class ConnectionStores implements StoreResolver, AutoCloseable {
         }
         Link link = LinkBook.isLink(download.connectionId()) ? link(download) : null;
         ResolvedProfile resolved = link == null ? opened(download.connectionId()).resolved() : null;
-        OkHttpClient http = HttpClients.create(MAX_CONNECTIONS, HttpClients.CONNECT_TIMEOUT, HttpClients.READ_TIMEOUT,
-                link != null || ProfileConnector.speaksTls(resolved.profile()), own);
+        OkHttpClient http = client(link != null || ProfileConnector.speaksTls(resolved.profile()), own);
         ObjectStore store;
         try {
             store = link != null ? new LinkStore(link, http, RetryPolicy.DEFAULT) : ProfileConnector.open(resolved, http);
@@ -131,8 +130,12 @@ public final class ConnectionStores implements StoreResolver, AutoCloseable {
     }
 
     private OkHttpClient client(boolean tls) {
+        return client(tls, () -> receiveBuffer.getAsInt());
+    }
+
+    private static OkHttpClient client(boolean tls, IntSupplier receiveBuffer) {
         return HttpClients.create(MAX_CONNECTIONS, HttpClients.CONNECT_TIMEOUT, HttpClients.READ_TIMEOUT, tls,
-                () -> receiveBuffer.getAsInt());
+                receiveBuffer);
     }
 
     /**
@@ -175,12 +178,13 @@ public final class ConnectionStores implements StoreResolver, AutoCloseable {
             retired.add(o.store());
         }
         ResolvedProfile resolved = connector.resolve(profile);
+        OkHttpClient http = client(ProfileConnector.speaksTls(profile));
         CopyStore store;
         try {
-            OkHttpClient http = client(ProfileConnector.speaksTls(profile));
             store = ProfileConnector.open(resolved, http);
             clients.add(http);
         } catch (IllegalArgumentException badProfile) { // edited by hand into something its kind cannot use
+            HttpClients.shutdown(http);
             throw new IOException("the connection '" + profile.name() + "' cannot be used: " + badProfile.getMessage()
                     + "; edit it under Connections", badProfile);
         }
