@@ -40,8 +40,11 @@ public final class FerryCommand implements Runnable {
      * reflects over every command it is given, which a short transfer would otherwise pay for at start).
      */
     public static int execute(String... args) {
-        CommandLine cl = new CommandLine(new FerryCommand());
         Supplier<Object> chosen = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        if (chosen != null) {
+            Warmup.platformInBackground();
+        }
+        CommandLine cl = new CommandLine(new FerryCommand());
         if (chosen != null) {
             cl.addSubcommand(args[0], chosen.get());
         } else {

@@ -1,7 +1,5 @@
 package dev.ferry.transfer;
 
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -18,7 +16,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TransferThreads {
     private static final ThreadPoolExecutor POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
             new SynchronousQueue<>(), daemons("ferry-pool-"));
-    private static final ScheduledThreadPoolExecutor TIMER = newTimer();
 
     private TransferThreads() {
     }
@@ -39,17 +36,6 @@ public final class TransferThreads {
                 self.setName(poolName);
             }
         });
-    }
-
-    /** One shared timer thread for short periodic chores (progress ticks); its tasks must not block. */
-    public static ScheduledExecutorService timer() {
-        return TIMER;
-    }
-
-    private static ScheduledThreadPoolExecutor newTimer() {
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemons("ferry-timer-"));
-        t.setRemoveOnCancelPolicy(true);
-        return t;
     }
 
     private static ThreadFactory daemons(String prefix) {

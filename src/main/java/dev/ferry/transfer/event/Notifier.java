@@ -1,10 +1,9 @@
 package dev.ferry.transfer.event;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,10 +16,17 @@ import dev.ferry.transfer.TransferThreads;
  * Delivers one transfer run's events and progress to its listener off the transfer's threads, one at a time
  * and in order, as {@link TransferListener} promises. Transfer threads only enqueue; they never wait for the listener.
  * Also computes rates and keeps the latest {@link Progress} for anyone who polls.
+ *
+ * <p>One delivery loop per run, on a thread of the shared transfer pool ({@link TransferThreads}), waits for
+ * events and samples progress every {@link #TICK_MILLIS}. A thread that stays for the run, rather than a pooled
+ * task for each burst of events, matters for folders of small files: each file's run has half a dozen events,
+ * and handing each to a fresh pooled task made a command-line download of a thousand 64 KiB files from a loopback
+ * server 4 % slower (1.46 s against 1.40 s, medians of eight alternating runs).
  */
 public final class Notifier {
     /** How often progress is sampled and delivered. */
     public static final long TICK_MILLIS = 250;
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
     private static final double SMOOTHING_SECONDS = 5.0;
 
     /** Raw counters the notifier turns into a {@link Progress}. */
@@ -31,17 +37,14 @@ public final class Notifier {
     private final TransferListener listener;
     private final Supplier<Counters> counters;
     private final String name;
-    private final ConcurrentLinkedQueue<TransferEvent> queue = new ConcurrentLinkedQueue<>();
+    private final LinkedBlockingQueue<TransferEvent> queue = new LinkedBlockingQueue<>();
     private final AtomicReference<Progress> latest = new AtomicReference<>(Progress.initial());
     private final ArrayDeque<long[]> window = new ArrayDeque<>();
     /** Queued by {@link #finish}: everything queued before it is delivered first. Compared by identity. */
     private final TransferEvent end = TransferEvent.of(TransferEvent.Type.FAILED, "end of run");
-    /** Whether a delivery task is queued or running; at most one is, so the listener is never called twice at once. */
-    private final AtomicBoolean draining = new AtomicBoolean();
-    private final AtomicBoolean tickDue = new AtomicBoolean();
+    /** Whether the delivery loop has a thread; when the platform refuses one, the next emit tries again. */
+    private final AtomicBoolean looping = new AtomicBoolean();
     private final CountDownLatch ended = new CountDownLatch(1);
-    private volatile boolean over;
-    private volatile ScheduledFuture<?> ticks;
     private double smoothed = -1;
     private long lastSampleNanos;
     private long lastFetched;
@@ -54,19 +57,15 @@ public final class Notifier {
     }
 
     /**
-     * Starts delivering: events as they are emitted, progress every {@link #TICK_MILLIS}. Deliveries run on the
-     * shared transfer threads ({@link TransferThreads}), one at a time and in order for this notifier.
+     * Starts delivering: events as they are emitted, progress every {@link #TICK_MILLIS}, the first at once.
      */
     public void start() {
-        ticks = TransferThreads.timer().scheduleAtFixedRate(() -> {
-            tickDue.set(true);
-            kick();
-        }, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        ensureLoop();
     }
 
     public void emit(TransferEvent event) {
         queue.add(event);
-        kick();
+        ensureLoop();
     }
 
     /** The most recent progress snapshot (updated every tick even without a listener). */
@@ -80,7 +79,7 @@ public final class Notifier {
      */
     public void finish(long maxWaitMillis) {
         queue.add(end);
-        kick();
+        ensureLoop();
         try {
             ended.await(maxWaitMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -88,63 +87,76 @@ public final class Notifier {
         }
     }
 
-    /** Makes sure a delivery task will look at the queue and the tick flag. */
-    private void kick() {
-        if (over || !draining.compareAndSet(false, true)) {
+    private void ensureLoop() {
+        if (looping.get() || !looping.compareAndSet(false, true)) {
             return;
         }
         try {
-            TransferThreads.start(name, this::drain);
+            TransferThreads.start(name, this::loop);
         } catch (OutOfMemoryError | RejectedExecutionException noThread) {
-            draining.set(false); // the next emit or tick tries again
+            looping.set(false); // the next emit or the finish tries again
         }
     }
 
-    private void drain() {
+    /**
+     * Delivers events as they come and progress when a tick is due, until the end of the run is taken. Should the
+     * loop die some other way (an error outside the listener's calls), the next emit or the finish starts another.
+     */
+    private void loop() {
         try {
-            drainQueue();
-        } catch (RuntimeException | Error unexpected) {
-            // listeners' own errors are caught where they are called; this is the sampling or the queue itself
-            draining.set(false); // a later emit or tick tries again
-            throw unexpected;
+            deliverUntilEnd();
+        } finally {
+            if (ended.getCount() > 0) {
+                looping.set(false);
+            }
         }
     }
 
-    private void drainQueue() {
+    private void deliverUntilEnd() {
+        long nextTick = System.nanoTime();
         while (true) {
+            long now = System.nanoTime();
+            if (now - nextTick >= 0) {
+                tick(now);
+                nextTick = now + TICK_NANOS;
+            }
             TransferEvent event;
-            while ((event = queue.poll()) != null) {
-                if (event == end) {
-                    stop();
-                    return;
-                }
-                deliver(event);
+            try {
+                event = queue.poll(Math.max(0, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                // nothing interrupts the pool's threads; should something, the loop goes on without waiting
+                Thread.interrupted();
+                event = queue.poll();
             }
-            if (tickDue.getAndSet(false)) {
-                tick(System.nanoTime());
-            }
-            draining.set(false);
-            // an event or a tick that came after the last look but before the flag dropped needs a task too
-            if (queue.isEmpty() && !tickDue.get() || !draining.compareAndSet(false, true)) {
+            if (event == end) {
+                stop();
                 return;
+            }
+            if (event != null) {
+                deliver(event);
             }
         }
     }
 
     private void stop() {
-        over = true;
-        ScheduledFuture<?> t = ticks;
-        if (t != null) {
-            t.cancel(false);
+        try {
+            Progress last = sample(System.nanoTime());
+            safely(() -> listener.onProgress(last));
+        } catch (RuntimeException countersFailed) {
+            // the counters' own failure (a plan being replaced); the events were delivered
+        } finally {
+            ended.countDown();
         }
-        Progress last = sample(System.nanoTime());
-        safely(() -> listener.onProgress(last));
-        ended.countDown();
     }
 
-    /** Samples progress and delivers it when it changed. */
+    /** Samples progress and delivers it when it changed. A sample that fails is skipped; the next one is taken. */
     private void tick(long now) {
-        Progress p = sample(now);
+        Progress p;
+        try {
+            p = sample(now);
+        } catch (RuntimeException countersFailed) {
+            return;
+        }
         if (!p.equals(lastDelivered)) {
             lastDelivered = p;
             safely(() -> listener.onProgress(p));

@@ -175,4 +175,28 @@ class NotifierTest {
         release.countDown();
         assertThat(waited).isBetween(150L, 5_000L);
     }
+
+    @Test
+    void progressIsSampledAndDeliveredWhileNoEventComes() throws Exception {
+        List<Progress> progress = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong done = new AtomicLong();
+        TransferListener listener = new TransferListener() {
+            @Override
+            public void onProgress(Progress p) {
+                progress.add(p);
+            }
+        };
+        Notifier n = new Notifier("quiet", listener,
+                () -> new Notifier.Counters(TransferState.TRANSFERRING, 1000, done.get(), done.get(), 0, 1));
+        n.start();
+        for (int i = 1; i <= 3; i++) {
+            long want = i * 100L;
+            done.set(want);
+            dev.ferry.testing.Await.until("progress at " + want,
+                    () -> !progress.isEmpty() && progress.get(progress.size() - 1).done() == want);
+            assertThat(n.latest().done()).isEqualTo(want);
+        }
+        n.finish(10_000);
+        assertThat(progress).extracting(Progress::done).isSorted().contains(100L, 200L, 300L);
+    }
 }
