@@ -70,8 +70,9 @@ public final class AppContext implements AutoCloseable {
     /**
      * The connections a download opens under the global limit get kernel receive buffers sized for one download's
      * connections sharing it, so the link carries no burst of megabytes before the limiter takes hold; idle
-     * connections go when the limit changes. (A transfer's own limit does not size them: its connections come from
-     * the pool the unlimited ones share.)
+     * connections go when the limit changes. A download whose own limit is lower gets connections of its own, sized
+     * for that ({@link ConnectionStores#downloadStore(dev.ferry.transfer.queue.TransferSpec.Download,
+     * java.util.function.LongSupplier)}).
      */
     private void capReceiveBuffers() {
         stores.receiveBuffers(() -> HttpClients.receiveBufferFor(service.globalLimit(), PartPlan.DEFAULT_CONNECTIONS));

@@ -90,7 +90,7 @@ public final class ProfileConnector {
      */
     public static CopyStore open(ResolvedProfile resolved, int maxConnections) {
         return open(resolved, HttpClients.create(maxConnections, HttpClients.CONNECT_TIMEOUT, HttpClients.READ_TIMEOUT,
-                tls(resolved)), RetryPolicy.DEFAULT);
+                speaksTls(resolved.profile())), RetryPolicy.DEFAULT);
     }
 
     private static CopyStore open(ResolvedProfile resolved, OkHttpClient http, RetryPolicy retry) {
@@ -101,10 +101,6 @@ public final class ProfileConnector {
             case S3 -> new S3Store(new S3Config(p.endpointUri(), p.region(), resolved.credentials(), p.pathStyle()),
                     http, retry);
         };
-    }
-
-    private static boolean tls(ResolvedProfile resolved) {
-        return speaksTls(resolved.profile());
     }
 
     /** Tests a listed profile; see {@link #test(ResolvedProfile, CancelSignal)}. */
@@ -125,7 +121,7 @@ public final class ProfileConnector {
      */
     public static ConnectionTest test(ResolvedProfile resolved, CancelSignal cancel) {
         ConnectionProfile p = resolved.profile();
-        OkHttpClient http = HttpClients.create(1, TEST_CONNECT_TIMEOUT, TEST_READ_TIMEOUT, tls(resolved));
+        OkHttpClient http = HttpClients.create(1, TEST_CONNECT_TIMEOUT, TEST_READ_TIMEOUT, speaksTls(p));
         try (CopyStore store = open(resolved, http, TEST_RETRY)) {
             List<BucketSummary> buckets = store.listBuckets(cancel);
             return ConnectionTest.passed("Connected to " + p.hostAndPort() + ": " + count(buckets.size()));

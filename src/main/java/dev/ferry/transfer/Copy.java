@@ -196,9 +196,6 @@ public final class Copy implements Transfer {
         }
     }
 
-    /** A cancel's message: the upload was aborted. */
-    public static final String CANCELLED_CLEANLY = "cancelled; the multipart upload was aborted";
-
     /** Runs the copy to its end (completed, paused, cancelled or failed). */
     public CopyResult run() {
         if (!started.compareAndSet(false, true)) {
@@ -1016,7 +1013,7 @@ public final class Copy implements Transfer {
             abandonUpload("the copy was cancelled");
             deleteCheckpoint();
             state = TransferState.CANCELLED;
-            return result(TransferState.CANCELLED, CANCELLED_CLEANLY, null, null,
+            return result(TransferState.CANCELLED, "cancelled; the multipart upload was aborted", null, null,
                     FailureKind.NONE);
         }
         if (request.checkpoint() == null) {

@@ -111,6 +111,8 @@ public final class Download implements Transfer {
     private FileChannel channel;
     /** Held from opening the temp file to the end of the run: a lock file nothing else opens (see openTemp). */
     private CheckpointLock tempLock;
+    /** A cancel left the partial data where it was: not this download's to delete. */
+    private boolean keptPartial;
     /** The temp file's identity when opened; a different one (or none) means it was removed under the run. */
     private Object tempKey;
     private boolean tempExisted;
@@ -305,9 +307,6 @@ public final class Download implements Transfer {
         any |= Files.deleteIfExists(temp);
         return any;
     }
-
-    /** A cancel's message when it deleted the partial data; any other cancel kept something (it says what). */
-    public static final String CANCELLED_CLEANLY = "cancelled; partial data deleted";
 
     /** Runs the download to its end (completed, paused, cancelled or failed). */
     public DownloadResult run() {
@@ -1611,7 +1610,8 @@ public final class Download implements Transfer {
                 deleteCheckpoint();
             }
             state = TransferState.CANCELLED;
-            return result(TransferState.CANCELLED, ours ? CANCELLED_CLEANLY
+            keptPartial = !ours;
+            return result(TransferState.CANCELLED, ours ? "cancelled; partial data deleted"
                     : inTheWay != null ? "cancelled; nothing deleted: " + inTheWay
                     : "cancelled; the partial data belongs to another running download and was kept", null,
                     FailureKind.NONE);
@@ -1731,7 +1731,8 @@ public final class Download implements Transfer {
     }
 
     private DownloadResult result(TransferState s, String message, Throwable t, FailureKind kind) {
-        return new DownloadResult(s, request.destination(), info, fetched.get(), reused, message, t, kind);
+        return new DownloadResult(s, request.destination(), info, fetched.get(), reused, message, t, kind,
+                s == TransferState.CANCELLED && keptPartial);
     }
 
     private void deleteCheckpoint() {

@@ -457,6 +457,7 @@ public final class TransferService implements AutoCloseable {
     }
 
     private void run(QueuedTransfer t) {
+        String keptByCancel = null;
         try {
             if (t.spec() instanceof TransferSpec.Download d) {
                 StoreResolver.Lease lease = stores.downloadStore(d, t::limit);
@@ -468,6 +469,7 @@ public final class TransferService implements AutoCloseable {
                     Download download = new Download(store, request, global, t.listener());
                     if (t.attach(download, request.checkpoint())) {
                         DownloadResult r = download.run();
+                        keptByCancel = r.keptPartial() ? r.message() : null;
                         t.finish(r.state(), r.message(), r.failureKind(), download.progress(), download.parts());
                     } else if (t.state() == TransferState.CANCELLED) {
                         discard(t);
@@ -491,7 +493,7 @@ public final class TransferService implements AutoCloseable {
             LOG.log(Level.FINE, "transfer " + t.id() + " could not start", e);
             t.finish(TransferState.FAILED, message(e), FailureKind.TRANSIENT, null, null);
         }
-        afterRun(t);
+        afterRun(t, keptByCancel);
     }
 
     private void notice(String text) {
@@ -504,7 +506,8 @@ public final class TransferService implements AutoCloseable {
         }
     }
 
-    private void afterRun(QueuedTransfer t) {
+    /** {@code keptByCancel}: what a cancel that left the partial data said, or null. */
+    private void afterRun(QueuedTransfer t, String keptByCancel) {
         boolean removed;
         synchronized (this) {
             removed = t.isRemoveWhenStopped();
@@ -513,10 +516,9 @@ public final class TransferService implements AutoCloseable {
             }
         }
         TransferSnapshot s = t.snapshot();
-        if (removed && s.state() == TransferState.CANCELLED && s.message().startsWith("cancelled; ")
-                && !s.message().equals(Download.CANCELLED_CLEANLY) && !s.message().equals(Copy.CANCELLED_CLEANLY)) {
+        if (removed && keptByCancel != null) {
             // what the cancel could not delete (not the transfer's, or another download's) is said where it is seen
-            notice(t.spec().name() + " (removed from the list): " + s.message());
+            notice(t.spec().name() + " (removed from the list): " + keptByCancel);
         } else if (removed && s.state() != TransferState.COMPLETED && s.state() != TransferState.CANCELLED
                 && s.failure() != FailureKind.BUSY) {
             // it ended another way before the cancel took (failed, paused): what it left goes as a removal's
