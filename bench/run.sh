@@ -15,6 +15,8 @@
 #   c  the tail (bench/tail.sh): 1 GiB through bench/tools/ShapingProxy.java at 20 MB/s per connection, with and
 #      without one connection 10x slower. Target ferry_slow <= 1.2 x ferry_none.
 #   d  1,000 objects of 64 KiB under one prefix (bench/small.sh): ferry vs rclone copy --transfers 8. Target ferry <= rclone.
+#      With an app image's launcher as --ferry, also the floor of its runtime (bench/floor.sh): the same objects
+#      fetched by a bare loop on Ferry's store and HTTP client, which splits Ferry's time into runtime and engine.
 #   e  server-side copy of 1 GiB (bench/copy.sh): ferry copy vs aws s3 cp --copy-props none. Target ferry <= aws.
 #   f  --limit 5MiB/s, 1 and 8 connections (bench/ratelimit.sh), measured on the wire over 30 s. Targets: mean
 #      within +-3 %, no 1 s window above 1.5 x the limit.
@@ -184,6 +186,15 @@ if has d; then
   endsection
   x=$(awk '/^ferry\/rclone/{print $2}' "$OUT/small.txt")
   row "(d) $SMALL_COUNT objects of $SMALL_SIZE: ferry/rclone" "<= 1.00" "$(or_failed "$x")" "$(le "$x" 1.00)"
+  # the floor for this runtime (bench/floor.sh): needs an app image, whose runtime and archive it starts with
+  if [[ $FERRY == */lib/ferry.sh ]]; then
+    section "(d) The floor: a bare loop of GET, MD5, force and rename on Ferry's store and HTTP client (bench/floor.sh), beside ferry and rclone, $RUNS runs"
+    "$HERE/floor.sh" --endpoint "$LEP" --prefix "small-$SMALL_COUNT-$SMALL_SIZE" --runs "$RUNS" \
+        --image "$(dirname "$(dirname "$FERRY")")" 2>&1 | tee "$OUT/floor.txt" | tee -a "$REPORT"
+    endsection
+    fl=$(awk '/^floor\/rclone/{printf "floor/rclone %s, ferry/floor %s", $2, $4}' "$OUT/floor.txt")
+    row "(d) the floor of this runtime (bench/floor.sh)" "reported" "$(or_failed "$fl")" "-"
+  fi
 fi
 
 # ---------------- (e) server-side copy ----------------

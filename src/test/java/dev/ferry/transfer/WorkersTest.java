@@ -36,6 +36,21 @@ class WorkersTest {
         assertThat(failures).hasSize(3).allSatisfy(t -> assertThat(t).hasMessage("boom"));
     }
 
+    @Test
+    void aSingleWorkerRunsOnTheCallingThreadAndItsFailureStillGoesToTheHandler() {
+        Thread caller = Thread.currentThread();
+        List<Thread> ranOn = new CopyOnWriteArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        Workers.runAll(1, "test-worker", () -> {
+            ranOn.add(Thread.currentThread());
+            throw new AssertionError("an error, not an exception");
+        }, failures::add);
+        assertThat(ranOn).containsExactly(caller);
+        assertThat(failures).singleElement().satisfies(t -> assertThat(t).isInstanceOf(AssertionError.class)
+                .hasMessage("an error, not an exception"));
+        assertThat(caller.getName()).doesNotStartWith("test-worker");
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
