@@ -9,7 +9,7 @@
 #                  [--image target/jpackage/image/ferry]
 #
 # --image: the app image whose runtime, jar and class-data archive run both Ferry (its lib/ferry.sh) and the
-# floor (with the launcher's options for a command-line run), so both start alike. Objects: those bench/small.sh
+# floor, with the options that launcher uses for a command-line run (read from it), so both start alike. Objects: those bench/small.sh
 # uploads. Expects the kit's environment (source ../shared/bench/env.sh).
 set -euo pipefail
 HERE=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
@@ -25,7 +25,14 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$EP" ] || { echo "--endpoint is required" >&2; exit 2; }
 IMAGE=$(cd "$IMAGE" 2>/dev/null && pwd) || { echo "no app image at $IMAGE (mvn -Ppackage -DskipTests package)" >&2; exit 2; }
-JAVA=$IMAGE/lib/runtime/bin/java; JAR=$IMAGE/lib/app/ferry.jar; JSA=$IMAGE/lib/app/ferry.jsa
+JAVA=$IMAGE/lib/runtime/bin/java; APP=$IMAGE/lib/app; JAR=$APP/ferry.jar
+# the JVM options Ferry starts with: the image's launcher configuration, plus what lib/ferry.sh adds for a
+# command-line run
+OPTS=()
+while IFS= read -r line; do
+  case $line in java-options=*) o=${line#java-options=}; OPTS+=("${o//\$APPDIR/$APP}");; esac
+done < "$APP/ferry.cfg"
+while IFS= read -r o; do OPTS+=("$o"); done < <(sed -n 's/^ *options+=("\(-[^"]*\)")$/\1/p' "$IMAGE/lib/ferry.sh")
 OUT=$(mktemp -d /dev/shm/ferry-floor.XXXXXX 2>/dev/null || mktemp -d)
 export FERRY_HOME=$OUT/home
 trap 'rm -rf "$OUT"' EXIT
@@ -39,13 +46,17 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 fresh() { rm -rf "$OUT/d" "$FERRY_HOME"; mkdir -p "$OUT/d"; }
 run() {
   case $1 in
-    floor) fresh; time_of "$JAVA" -XX:SharedArchiveFile="$JSA" -Xshare:auto -Xlog:cds=off,cds+dynamic=off \
-             -XX:TieredStopAtLevel=1 -cp "$JAR:$OUT/classes" SmallFloor "$EP" "$BUCKET" "$PREFIX/" "$OUT/d" 8;;
+    floor) fresh; time_of "$JAVA" "${OPTS[@]}" -cp "$JAR:$OUT/classes" SmallFloor "$EP" "$BUCKET" "$PREFIX/" "$OUT/d" 8;;
     ferry) fresh; time_of "$IMAGE/lib/ferry.sh" download "s3://$BUCKET/$PREFIX/" "$OUT/d" --endpoint "$EP" \
              --region us-east-1 --objects 8;;
     rclone) fresh; time_of rclone copy "bench:$BUCKET/$PREFIX" "$OUT/d" --transfers 8 -q;;
   esac
+  # every tool must have fetched every object (as many files as the listing names, and some)
+  local n; n=$(find "$OUT/d" -type f | wc -l)
+  [ "$n" -gt 0 ] && [ "$n" -eq "$EXPECT" ] || { echo "$1 got $n files, expected $EXPECT" >&2; exit 1; }
 }
+EXPECT=$(rclone lsf -R "bench:$BUCKET/$PREFIX" --files-only 2>/dev/null | wc -l)
+[ "$EXPECT" -gt 0 ] || { echo "no objects under s3://$BUCKET/$PREFIX/ (bench/small.sh uploads them)" >&2; exit 2; }
 TOOLS=(rclone floor ferry)
 for t in "${TOOLS[@]}"; do : > "$OUT/t-$t"; done
 for i in $(seq 0 "$RUNS"); do           # run 0 is a warm-up for each
